@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Everything the command line (and later settings files) can say about one container. Parsing
+ * fills it and validates each value; nothing else in syscon reads argv or the host environment. */
+
+enum verb {
+        VERB_RUN,
+        VERB_BOOT,
+};
+
+enum console_mode {
+        CONSOLE_AUTO,        /* decided at start: interactive on a terminal, else pipe (run) */
+        CONSOLE_INTERACTIVE, /* pty, input and output forwarded, terminal in raw mode */
+        CONSOLE_READ_ONLY,   /* pty, output forwarded, input ignored */
+        CONSOLE_PASSIVE,     /* pty, nothing forwarded */
+        CONSOLE_PIPE,        /* the caller's stdin/stdout/stderr passed straight in */
+};
+
+enum custom_mount_type {
+        CUSTOM_MOUNT_BIND,
+        CUSTOM_MOUNT_BIND_READ_ONLY,
+        CUSTOM_MOUNT_TMPFS,
+};
+
+struct custom_mount {
+        enum custom_mount_type type;
+        char *source;  /* host path (bind) or NULL (tmpfs) */
+        char *target;  /* absolute path inside the container, normalized */
+        char *options; /* tmpfs options, or NULL */
+        bool recursive; /* bind: rbind (default) or norbind */
+};
+
+struct config {
+        enum verb verb;
+        char *rootfs;       /* as given; resolved by the caller */
+        char *machine;      /* validated machine name (set from the tree's name if not given) */
+        char *hostname;     /* validated, or NULL: the machine name */
+        char **setenv;      /* NULL-terminated "NAME=VALUE" list, later entries win */
+        size_t n_setenv;
+        char *working_directory; /* absolute, or NULL */
+        char *user;         /* name or number, or NULL for root */
+        struct custom_mount *mounts;
+        size_t n_mounts;
+        bool read_only;
+        enum console_mode console;
+        int kill_signal;    /* 0: the verb's default */
+        bool quiet;
+        bool private_network;
+        char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
+        size_t argc;
+};
+
+void config_done(struct config *c);

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "dev.h"
+#include "exit-status.h"
+#include "handshake.h"
+#include "mount.h"
+#include "net.h"
+
+/* The container's first process, from clone to the exec of its init. Runs inside the new
+ * namespaces; every failure goes back to the supervisor over the handshake socket, which reports
+ * it: this side never logs. */
+
+static int fail_mount(int sock, int r, const char *rootfs, const char *path) {
+        if (r == -ELOOP)
+                return handshake_send_error(sock, r, "%s%s is a symlink; syscon mounts only on real "
+                                            "directories and files inside the tree (a link could "
+                                            "lead out of it): replace it with a directory", rootfs, path);
+        if (r == -ENOTDIR)
+                return handshake_send_error(sock, r, "%s%s must be a directory", rootfs, path);
+        return handshake_send_error(sock, r, "Failed to mount %s in the container", path);
+}
+
+static int fail_custom_mount(int sock, int r, const char *rootfs, const struct custom_mount *m) {
+        static const char *const names[] = {
+                [CUSTOM_MOUNT_BIND] = "--bind",
+                [CUSTOM_MOUNT_BIND_READ_ONLY] = "--bind-ro",
+                [CUSTOM_MOUNT_TMPFS] = "--tmpfs",
+        };
+
+        if (r == -ELOOP)
+                return handshake_send_error(sock, r, "%s target %s%s is a symlink; refusing to follow "
+                                            "it (it could lead out of the tree): choose another "
+                                            "target", names[m->type], rootfs, m->target);
+        return handshake_send_error(sock, r, "Failed to mount %s=%s%s%s", names[m->type],
+                                    m->source ?: "", m->source ? ":" : "", m->target);
+}
+
+static int setup_identity(const struct container_spec *spec, int sock) {
+        int r;
+
+        if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+                return handshake_send_error(sock, -errno, "Failed to set the hostname to %s",
+                                            spec->hostname);
+        if (spec->config->private_network) {
+                r = net_loopback_up();
+                if (r < 0)
+                        return handshake_send_error(sock, r, "Failed to bring up lo in the "
+                                                    "container's network namespace");
+        }
+        return 0;
+}
+
+static int setup_mounts(const struct container_spec *spec, int sock) {
+        const struct config *c = spec->config;
+        const struct custom_mount *failed_mount;
+        const char *failed_path;
+        int root_fd = spec->tree_fd;
+        int r;
+
+        r = mount_make_private();
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to make the container's mounts private");
+        r = mount_attach_tree(root_fd, spec->rootfs);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
+
+        r = mount_proc(root_fd, &failed_path);
+        if (r >= 0)
+                r = mount_sys(root_fd, &failed_path);
+        if (r >= 0)
+                r = dev_setup(root_fd, &failed_path);
+        if (r < 0)
+                return fail_mount(sock, r, spec->rootfs, failed_path);
+
+        static const char *const tmpfs_dirs[][2] = { { "/run", "mode=0755" }, { "/tmp", "mode=1777" } };
+        for (size_t i = 0; i < ELEMENTSOF(tmpfs_dirs); i++) {
+                r = mount_new_fs(root_fd, tmpfs_dirs[i][0], "tmpfs", tmpfs_dirs[i][1],
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
+                if (r < 0)
+                        return fail_mount(sock, r, spec->rootfs, tmpfs_dirs[i][0]);
+        }
+
+        r = mount_custom(root_fd, c->mounts, c->n_mounts, &failed_mount);
+        if (r < 0)
+                return fail_custom_mount(sock, r, spec->rootfs, failed_mount);
+        return 0;
+}
+
+static int setup_console(const struct container_spec *spec, int sock, int root_fd, int *ret_peer) {
+        _cleanup_close_ int master = -EBADF;
+        int r;
+
+        if (spec->console == CONSOLE_PIPE) {
+                *ret_peer = -EBADF;
+                return 0;
+        }
+        r = dev_open_console(root_fd, &master, ret_peer);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to allocate the container's console");
+        return handshake_send(sock, HANDSHAKE_CONSOLE, master);
+}
+
+/* Puts the handshake socket at the fd syscon-init expects, the console (if any) on stdio, and makes
+ * every other fd close on exec: only 0, 1, 2 and the socket reach init. */
+static int arrange_fds(int *sock, int *init_fd, int console_peer) {
+        if (*init_fd == SYSCON_INIT_HANDSHAKE_FD) {
+                *init_fd = fcntl(*init_fd, F_DUPFD_CLOEXEC, SYSCON_INIT_HANDSHAKE_FD + 1);
+                if (*init_fd < 0)
+                        return -errno;
+        }
+        if (console_peer >= 0)
+                for (int fd = 0; fd < 3; fd++)
+                        if (dup2(console_peer, fd) < 0)
+                                return -errno;
+        if (*sock != SYSCON_INIT_HANDSHAKE_FD) {
+                if (dup2(*sock, SYSCON_INIT_HANDSHAKE_FD) < 0)
+                        return -errno;
+                *sock = SYSCON_INIT_HANDSHAKE_FD;
+        } else if (fcntl(*sock, F_SETFD, 0) < 0)
+                return -errno;
+        return RET_NERRNO(close_range(SYSCON_INIT_HANDSHAKE_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC));
+}
+
+/* The supervisor blocks the signals it handles; init starts from a clean slate. */
+static void reset_signals(void) {
+        sigset_t none;
+
+        for (int sig = 1; sig < _NSIG; sig++)
+                (void) signal(sig, SIG_DFL);
+        sigemptyset(&none);
+        (void) sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int exec_init(const struct container_spec *spec, int sock, int console_peer) {
+        int init_fd = spec->init_fd;
+        int r;
+
+        r = arrange_fds(&sock, &init_fd, console_peer);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to set up the container's fds");
+
+        reset_signals();
+        execveat(init_fd, "", spec->init_argv, spec->envp, AT_EMPTY_PATH);
+        return handshake_send_error(sock, -errno, "Failed to execute %s in the container",
+                                    spec->init_argv[0]);
+}
+
+_Noreturn void container_child(const struct container_spec *spec, int sock) {
+        _cleanup_close_ int console_peer = -EBADF;
+        int r;
+
+        /* If the supervisor dies, so does the container (SIGKILL to PID 1 kills the namespace). A
+         * supervisor that died before this point is seen as end-of-file by the next step. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                _exit(EXIT_LAUNCHER_ERROR);
+
+        r = handshake_expect(sock, HANDSHAKE_PARENT_READY, NULL);
+        if (r >= 0)
+                r = setup_identity(spec, sock);
+        if (r >= 0)
+                r = setup_mounts(spec, sock);
+        if (r >= 0)
+                r = setup_console(spec, sock, spec->tree_fd, &console_peer);
+        if (r >= 0) {
+                r = mount_enter_root(spec->tree_fd);
+                if (r < 0)
+                        handshake_send_error(sock, r, "Failed to enter the tree %s", spec->rootfs);
+        }
+        if (r >= 0)
+                r = handshake_send(sock, HANDSHAKE_ROOTFS_READY, -EBADF);
+        if (r >= 0)
+                exec_init(spec, sock, console_peer);
+        _exit(EXIT_LAUNCHER_ERROR);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <errno.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* What the container's first process needs, all resolved and validated by the caller beforehand:
+ * after clone nothing may fail for a reason the caller could have checked. */
+struct container_spec {
+        const struct config *config;
+        const char *rootfs;      /* absolute path of the tree on the host */
+        const char *hostname;
+        enum console_mode console;
+        char **init_argv;        /* syscon-init's (or, with boot, the tree's init's) argv */
+        char **envp;
+        int tree_fd;             /* the detached clone of the tree (mount_clone_tree()) */
+        int init_fd;             /* executed with execveat(); a sealed memfd for syscon-init */
+};
+
+struct container {
+        pid_t pid;
+        int pidfd;
+        int console_master; /* the pty's master, or -EBADF with --console=pipe */
+        int handshake_fd;
+};
+
+#define CONTAINER_NULL ((struct container) { .pid = 0, .pidfd = -EBADF, .console_master = -EBADF, .handshake_fd = -EBADF })
+
+/* Clones the container's first process into its namespaces and takes the handshake up to the exec
+ * of its init. Logs and returns a negative errno if the container could not be set up; then
+ * nothing of it is left. */
+int container_start(const struct container_spec *spec, struct container *ret);
+
+/* Waits for the outcome of the command's execve(): reports (logs) a command that could not be
+ * executed; syscon-init then exits with 126/127/125, which the supervisor passes on. */
+int container_wait_exec(struct container *c, const char *command);
+
+int container_signal(struct container *c, int sig);
+
+/* Kills what is left of the container, reaps it and closes every fd. */
+void container_done(struct container *c);
+
+/* The child's side: never returns. Defined in container-child.c. */
+_Noreturn void container_child(const struct container_spec *spec, int handshake_fd);

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "macro.h"
+#include "mount.h"
+#include "rootfs.h"
+
+/* What the kernel exposes in /proc and /sys that a container must not change or read. */
+static const char *const proc_read_only[] = {
+        "/proc/sys", "/proc/sysrq-trigger", "/proc/bus", "/proc/fs", "/proc/irq",
+};
+static const char *const proc_masked[] = {
+        "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/kallsyms", "/proc/sched_debug",
+        "/proc/latency_stats", "/proc/acpi", "/proc/scsi",
+};
+static const char *const sys_masked[] = {
+        "/sys/firmware",
+};
+
+int mount_make_private(void) {
+        return RET_NERRNO(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+}
+
+static int set_read_only(int mount_fd, bool recursive) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+        return RET_NERRNO(mount_setattr(mount_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+                                        &attr, sizeof attr));
+}
+
+static int attach(int mount_fd, int target_fd) {
+        return RET_NERRNO(move_mount(mount_fd, "", target_fd, "",
+                                     MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
+}
+
+int mount_clone_tree(int rootfs_fd, bool read_only) {
+        _cleanup_close_ int tree = -EBADF;
+        int r;
+
+        tree = open_tree(rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        if (tree < 0)
+                return -errno;
+        if (read_only) {
+                r = set_read_only(tree, false);
+                if (r < 0)
+                        return r;
+        }
+        return TAKE_FD(tree);
+}
+
+int mount_attach_tree(int tree_fd, const char *path) {
+        _cleanup_close_ int target = -EBADF;
+
+        /* Reopened here: the caller's fd on the tree belongs to the host's mount namespace. */
+        target = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (target < 0)
+                return -errno;
+        return attach(tree_fd, target);
+}
+
+static int configure_fs(int fs_fd, const char *options) {
+        if (!options)
+                return 0;
+
+        _cleanup_free_ char *copy = strdup(options);
+        if (!copy)
+                return -ENOMEM;
+
+        char *save = NULL;
+        for (char *word = strtok_r(copy, ",", &save); word; word = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(word, '=');
+                int r;
+
+                if (eq) {
+                        *eq = 0;
+                        r = fsconfig(fs_fd, FSCONFIG_SET_STRING, word, eq + 1, 0);
+                } else
+                        r = fsconfig(fs_fd, FSCONFIG_SET_FLAG, word, NULL, 0);
+                if (r < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+int mount_new_fs(int root_fd, const char *target, const char *fstype, const char *options, unsigned attrs,
+                 int *ret_mount_fd) {
+        _cleanup_close_ int fs = -EBADF, mnt = -EBADF, target_fd = -EBADF;
+        int r;
+
+        target_fd = rootfs_open_target(root_fd, target, ROOTFS_TARGET_DIRECTORY);
+        if (target_fd < 0)
+                return target_fd;
+
+        fs = fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return -errno;
+        r = configure_fs(fs, options);
+        if (r < 0)
+                return r;
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+        if (mnt < 0)
+                return -errno;
+        r = attach(mnt, target_fd);
+        if (r < 0)
+                return r;
+        if (ret_mount_fd)
+                *ret_mount_fd = TAKE_FD(mnt);
+        return 0;
+}
+
+int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only) {
+        _cleanup_close_ int clone = -EBADF;
+        int r;
+
+        clone = open_tree(source_fd, "",
+                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+        if (clone < 0)
+                return -errno;
+        if (read_only) {
+                r = set_read_only(clone, recursive);
+                if (r < 0)
+                        return r;
+        }
+        return attach(clone, target_fd);
+}
+
+int mount_bind_host_path(int root_fd, const char *source, const char *target, bool recursive,
+                         bool read_only) {
+        _cleanup_close_ int source_fd = -EBADF, target_fd = -EBADF;
+        struct stat st;
+
+        /* The source is the caller's own host path: it is trusted and may contain symlinks. */
+        source_fd = open(source, O_PATH | O_CLOEXEC);
+        if (source_fd < 0)
+                return -errno;
+        if (fstat(source_fd, &st) < 0)
+                return -errno;
+
+        target_fd = rootfs_open_target(root_fd, target,
+                                       S_ISDIR(st.st_mode) ? ROOTFS_TARGET_DIRECTORY : ROOTFS_TARGET_FILE);
+        if (target_fd < 0)
+                return target_fd;
+        return mount_bind_fd(source_fd, target_fd, recursive, read_only);
+}
+
+/* A path bind-mounted read-only over itself. Missing paths are fine: not every kernel has them. */
+static int make_read_only(int root_fd, const char *path) {
+        _cleanup_close_ int fd = rootfs_open(root_fd, path, O_PATH | O_NOFOLLOW);
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return fd;
+        return mount_bind_fd(fd, fd, true, true);
+}
+
+/* Hides a file behind /dev/null or a directory behind an empty read-only tmpfs. */
+static int mask(int root_fd, const char *path) {
+        _cleanup_close_ int fd = rootfs_open(root_fd, path, O_PATH | O_NOFOLLOW), null_fd = -EBADF;
+        struct stat st;
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+
+        if (S_ISDIR(st.st_mode))
+                return mount_new_fs(root_fd, path, "tmpfs", "mode=0555,size=0",
+                                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                    MOUNT_ATTR_NOEXEC, NULL);
+
+        /* The host's /dev/null: still reachable because the tree is not the root yet. */
+        null_fd = open("/dev/null", O_PATH | O_CLOEXEC);
+        if (null_fd < 0)
+                return -errno;
+        return mount_bind_fd(null_fd, fd, false, true);
+}
+
+int mount_proc(int root_fd, const char **failed_path) {
+        int r;
+
+        *failed_path = "/proc";
+        r = mount_new_fs(root_fd, "/proc", "proc", NULL,
+                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < ELEMENTSOF(proc_read_only); i++) {
+                *failed_path = proc_read_only[i];
+                r = make_read_only(root_fd, proc_read_only[i]);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(proc_masked); i++) {
+                *failed_path = proc_masked[i];
+                r = mask(root_fd, proc_masked[i]);
+                if (r < 0)
+                        return r;
+        }
+        *failed_path = NULL;
+        return 0;
+}
+
+int mount_sys(int root_fd, const char **failed_path) {
+        int r;
+
+        *failed_path = "/sys";
+        r = mount_new_fs(root_fd, "/sys", "sysfs", NULL,
+                         MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < ELEMENTSOF(sys_masked); i++) {
+                *failed_path = sys_masked[i];
+                r = mask(root_fd, sys_masked[i]);
+                if (r < 0)
+                        return r;
+        }
+        *failed_path = NULL;
+        return 0;
+}
+
+int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
+                 const struct custom_mount **failed) {
+        for (size_t i = 0; i < n; i++) {
+                const struct custom_mount *m = mounts + i;
+                int r;
+
+                *failed = m;
+                if (m->type == CUSTOM_MOUNT_TMPFS)
+                        r = mount_new_fs(root_fd, m->target, "tmpfs", m->options,
+                                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
+                else
+                        r = mount_bind_host_path(root_fd, m->source, m->target, m->recursive,
+                                                 m->type == CUSTOM_MOUNT_BIND_READ_ONLY);
+                if (r < 0)
+                        return r;
+        }
+        *failed = NULL;
+        return 0;
+}
+
+int mount_enter_root(int root_fd) {
+        /* pivot_root(".", ".") stacks the old root under the new one; detaching "." then drops every
+         * host mount from the namespace, without needing a directory for the old root. */
+        if (fchdir(root_fd) < 0)
+                return -errno;
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return -errno;
+        if (umount2(".", MNT_DETACH) < 0)
+                return -errno;
+        return RET_NERRNO(chdir("/"));
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/* The container's mount table, built with the new mount API inside the container's own mount
+ * namespace: every target is resolved inside the tree (rootfs.h) and mounted on by fd, never by a
+ * path string the tree could redirect. All functions return 0 or a negative errno and do not log:
+ * the container's setup sequence names the step that failed. */
+
+/* Stops mount events from propagating between the host and the container, both ways. */
+int mount_make_private(void);
+
+/* A detached clone of the tree (read-only if asked), made on the host before the container exists,
+ * so that the supervisor can still adjust it (e.g. ID-map it) before the container attaches it.
+ * Returns its fd. */
+int mount_clone_tree(int rootfs_fd, bool read_only);
+
+/* In the container's mount namespace: attaches the clone on top of the tree's directory `path`.
+ * From then on `tree_fd` is the container's root for every lookup. */
+int mount_attach_tree(int tree_fd, const char *path);
+
+/* Mounts a new instance of `fstype` on `target` inside the tree. `options` is a comma list of
+ * key=value and flag words (or NULL); `attrs` are MOUNT_ATTR_* flags. If `ret_mount_fd` is not NULL
+ * it receives a directory fd on the new mount's root. */
+int mount_new_fs(int root_fd, const char *target, const char *fstype, const char *options, unsigned attrs,
+                 int *ret_mount_fd);
+
+/* Bind-mounts `source_fd` (an O_PATH fd, or an open_tree() clone) onto `target_fd`. */
+int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only);
+
+/* Bind-mounts the host path `source` onto `target` inside the tree, creating the target as a
+ * directory or file to match the source. */
+int mount_bind_host_path(int root_fd, const char *source, const char *target, bool recursive,
+                         bool read_only);
+
+/* /proc and /sys for the container: a fresh proc with the kernel's knobs read-only and the files
+ * that leak host secrets masked; a fresh read-only sysfs. `failed_path` receives the path that
+ * could not be set up. */
+int mount_proc(int root_fd, const char **failed_path);
+int mount_sys(int root_fd, const char **failed_path);
+
+/* The --bind, --bind-ro and --tmpfs list, in order. `failed` receives the entry that failed. */
+int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
+                 const struct custom_mount **failed);
+
+/* Makes the tree the root of the mount namespace and detaches the host's mounts from it. */
+int mount_enter_root(int root_fd);

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+/* Paths inside the container tree are hostile: every lookup is relative to the tree's root fd,
+ * resolved by the kernel inside it (openat2 RESOLVE_IN_ROOT, no magic links), so that no symlink
+ * in the tree can lead out of it. */
+
+enum rootfs_target_kind {
+        ROOTFS_TARGET_DIRECTORY,
+        ROOTFS_TARGET_FILE,
+};
+
+/* Opens `path` (absolute, inside the tree) as an O_PATH fd to mount on, creating it and its missing
+ * parents (mode 0755 directories, an empty 0644 file for ROOTFS_TARGET_FILE) if needed.
+ * A final component that is a symlink is refused with -ELOOP; an existing target of the wrong type
+ * with -ENOTDIR or -EISDIR. Returns the fd, or a negative errno. */
+int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind kind);
+
+/* Opens an existing `path` inside the tree with `flags` (O_CLOEXEC is added). Returns the fd or a
+ * negative errno. */
+int rootfs_open(int root_fd, const char *path, int flags);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <signal.h>
+
+#include "config.h"
+#include "container.h"
+
+/* The signals the supervisor handles: block them before the container is cloned, so that none is
+ * lost between clone and the event loop (the child unblocks them before exec). */
+void supervisor_signal_set(sigset_t *ret);
+
+/* Runs the event loop until the container's PID 1 has exited: forwards the console, turns SIGTERM
+ * and SIGINT into `kill_signal` to PID 1 (a second one kills the container), passes SIGHUP, SIGQUIT,
+ * SIGUSR1 and SIGUSR2 on to PID 1 when `forward_signals` is set. Takes the console master from `c`.
+ * Returns the exit status to report: the container's, as a shell would. */
+int supervisor_run(struct container *c, enum console_mode console, int kill_signal, bool forward_signals);

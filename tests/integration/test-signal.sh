@@ -1,0 +1,94 @@
+# shellcheck shell=bash
+# Signals sent to syscon reach the container: SIGTERM/SIGINT become --kill-signal to PID 1, which
+# forwards it to COMMAND; a second one kills the container.
+
+# Starts "syscon run OPTS TREE helper ARGS..." in the background with default signal dispositions
+# (a script's async jobs otherwise inherit SIGINT ignored), output in $T/bg-out and $T/bg-err, and
+# waits until the helper says ready=1. Sets BG_PID to syscon's pid.
+start_bg() { # TREE [OPTS...] -- ARGS...
+        local tree=$1 opts=()
+        shift
+        while [ "$1" != -- ]; do
+                opts+=("$1")
+                shift
+        done
+        shift
+        # shellcheck disable=SC2034 # read by fail()
+        LAST_CMD="syscon run ${opts[*]} $tree $HELPER_IN_TREE $*"
+        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 \
+                "$SYSCON" run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
+        BG_PID=$!
+        on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; kill_procs_under '$tree'"
+        if ! wait_for_line "$T/bg-out" '^ready=1$' 10; then
+                cp "$T/bg-out" "$T/out"
+                cp "$T/bg-err" "$T/err"
+                fail "the helper did not get ready within 10 s"
+        fi
+}
+
+# Sends SIG to syscon and expects COMMAND to report WANT and exit with 3, within 10 s.
+expect_forwarded() { # SIG WANT-SIGNAL-NUMBER
+        kill -s "$1" "$BG_PID"
+        if ! wait_pid "$BG_PID" 10; then
+                cp "$T/bg-out" "$T/out"
+                cp "$T/bg-err" "$T/err"
+                fail "syscon still runs 10 s after SIG$1"
+        fi
+        cp "$T/bg-out" "$T/out"
+        cp "$T/bg-err" "$T/err"
+        expect_eq "$(kv signal)" "$2" "signal COMMAND received after SIG$1 to syscon"
+        expect_eq "$(kv sender_pid)" 1 "sender of that signal (syscon-init)"
+        expect_rc 3
+}
+
+t_sigterm_forwarded() {
+        start_bg "$BASE_TREE" -- wait-signal 3
+        expect_forwarded TERM 15
+}
+register t_sigterm_forwarded "SIGTERM to syscon reaches COMMAND as SIGTERM, sent by PID 1"
+
+t_sigint_forwarded() {
+        start_bg "$BASE_TREE" -- wait-signal 3
+        expect_forwarded INT 15
+}
+register t_sigint_forwarded "SIGINT to syscon reaches COMMAND as the kill signal (SIGTERM)"
+
+t_kill_signal_option() {
+        start_bg "$BASE_TREE" --kill-signal=SIGUSR1 -- wait-signal 3
+        expect_forwarded TERM 10
+        start_bg "$BASE_TREE" --kill-signal=SIGINT -- wait-signal 3
+        expect_forwarded INT 2
+}
+register t_kill_signal_option "--kill-signal=SIGUSR1/SIGINT: what COMMAND receives when syscon gets SIGTERM/SIGINT"
+
+t_second_sigterm_kills() {
+        local tree left
+        new_tree second-sigterm
+        tree=$NEW_TREE
+        start_bg "$tree" -- ignore-signal TERM
+        kill -TERM "$BG_PID"
+        sleep 1
+        kill -0 "$BG_PID" 2>/dev/null || fail "the container ended on the first SIGTERM, which COMMAND ignores"
+        [ -n "$(procs_under "$tree")" ] || fail "no container process left after the first SIGTERM"
+        kill -TERM "$BG_PID"
+        if ! wait_pid "$BG_PID" 5; then
+                fail "syscon still runs 5 s after the second SIGTERM"
+        fi
+        echo "exit status after the second SIGTERM: $RC"
+        [ "$RC" -ne 0 ] || fail "exit status 0 after the container was killed"
+        left=$(procs_under "$tree")
+        [ -z "$left" ] || fail "container processes left after the second SIGTERM: $left"
+}
+register t_second_sigterm_kills "a COMMAND that ignores SIGTERM dies on the second SIGTERM to syscon; nothing is left"
+
+t_pid1_forwards_signals() {
+        local sig num
+        for sig in HUP:1 QUIT:3 USR1:10 USR2:12 WINCH:28 TERM:15 INT:2; do
+                num=${sig#*:} sig=${sig%%:*}
+                in_tree "$BASE_TREE" -- wait-signal 3 "$sig"
+                expect_eq "$(kv signal)" "$num" "signal COMMAND received after it sent SIG$sig to PID 1"
+                expect_eq "$(kv sender_pid)" 1 "sender of SIG$sig (syscon-init)"
+                expect_rc 3
+        done
+}
+register t_pid1_forwards_signals "syscon-init forwards SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTERM, SIGINT to COMMAND"

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "handshake.h"
+#include "log.h"
+
+static int pair[2];
+
+static int setup(void **state) {
+        log_set_max_level(LOG_LEVEL_ERROR);
+        return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0 ? -1 : 0;
+}
+
+static int teardown(void **state) {
+        safe_close(pair[0]);
+        safe_close(pair[1]);
+        return 0;
+}
+
+static void test_step_names(void **state) {
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_PARENT_READY), "parent-ready");
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_CONSOLE), "console");
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_ROOTFS_READY), "rootfs-ready");
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_ERROR), "error");
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_EXEC_FAILED), "exec-failed");
+        assert_string_equal(handshake_step_to_string(_HANDSHAKE_STEP_MAX), "invalid");
+}
+
+static void test_steps_in_order(void **state) {
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_PARENT_READY, -EBADF), 0);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_ROOTFS_READY, -EBADF), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_PARENT_READY, NULL), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_ROOTFS_READY, NULL), 0);
+}
+
+static void test_out_of_order(void **state) {
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_ROOTFS_READY, -EBADF), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, NULL), -EPROTO);
+}
+
+static void test_fd_passing(void **state) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got = -EBADF;
+        struct stat a, b;
+
+        assert_true(fd >= 0);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_CONSOLE, fd), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, &got), 0);
+        assert_true(got >= 0);
+        assert_int_not_equal(got, fd);
+        assert_int_equal(fstat(fd, &a), 0);
+        assert_int_equal(fstat(got, &b), 0);
+        assert_int_equal(a.st_rdev, b.st_rdev);
+        assert_int_equal(fcntl(got, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+        safe_close(fd);
+        safe_close(got);
+}
+
+static void test_fd_on_wrong_step_is_closed(void **state) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got = 12345;
+        int lowest_free = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+        safe_close(lowest_free);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_ROOTFS_READY, fd), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, &got), -EPROTO);
+        assert_int_equal(got, 12345);
+        /* The fd that came with the wrong step was received and closed again, not leaked: the
+         * lowest free number is still free. */
+        int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        assert_int_equal(probe, lowest_free);
+        safe_close(probe);
+        safe_close(fd);
+}
+
+static void test_error_carries_errno_and_text(void **state) {
+        struct handshake_msg msg;
+
+        assert_int_equal(handshake_send_error(pair[1], -ENOENT, "Failed to mount %s", "/proc"), -ENOENT);
+        assert_int_equal(handshake_recv(pair[0], &msg, NULL), 1);
+        assert_int_equal(msg.step, HANDSHAKE_ERROR);
+        assert_int_equal(msg.error, ENOENT);
+        assert_string_equal(msg.text, "Failed to mount /proc");
+
+        assert_int_equal(handshake_send_error(pair[1], -EACCES, "denied"), -EACCES);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_ROOTFS_READY, NULL), -EACCES);
+}
+
+static void test_long_text_is_truncated(void **state) {
+        char long_text[1000];
+        struct handshake_msg msg;
+
+        memset(long_text, 'x', sizeof long_text - 1);
+        long_text[sizeof long_text - 1] = 0;
+        handshake_send_error(pair[1], -EIO, "%s", long_text);
+        assert_int_equal(handshake_recv(pair[0], &msg, NULL), 1);
+        assert_int_equal(strlen(msg.text), HANDSHAKE_TEXT_MAX - 1);
+}
+
+static void test_eof(void **state) {
+        struct handshake_msg msg;
+
+        pair[1] = safe_close(pair[1]);
+        assert_int_equal(handshake_recv(pair[0], &msg, NULL), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_ROOTFS_READY, NULL), -ECONNRESET);
+}
+
+static void test_bad_messages(void **state) {
+        struct handshake_msg msg = { .step = _HANDSHAKE_STEP_MAX };
+        char runt[8] = {};
+
+        assert_int_equal(send(pair[1], &msg, sizeof msg, 0), (ssize_t) sizeof msg);
+        assert_int_equal(handshake_recv(pair[0], &msg, NULL), -EBADMSG);
+
+        assert_int_equal(send(pair[1], runt, sizeof runt, 0), (ssize_t) sizeof runt);
+        assert_int_equal(handshake_recv(pair[0], &msg, NULL), -EBADMSG);
+
+        /* A text without a terminating NUL is cut, never read past. */
+        memset(&msg, 'A', sizeof msg);
+        msg.step = HANDSHAKE_ERROR;
+        msg.error = EIO;
+        assert_int_equal(send(pair[1], &msg, sizeof msg, 0), (ssize_t) sizeof msg);
+        assert_int_equal(handshake_recv(pair[0], &msg, NULL), 1);
+        assert_int_equal(strlen(msg.text), HANDSHAKE_TEXT_MAX - 1);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_step_names),
+                cmocka_unit_test_setup_teardown(test_steps_in_order, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fd_passing, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fd_on_wrong_step_is_closed, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_error_carries_errno_and_text, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_long_text_is_truncated, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_bad_messages, setup, teardown),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs dependencies, builds with gcc and clang (-Werror) and
+# with ASan/UBSan, runs the unit tests on every build and the privileged integration suite on the
+# gcc and sanitizer builds. Needs root for the integration suite. Build dirs go to $SYSCON_BUILD_ROOT
+# (default: build/ in the source tree).
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${SYSCON_BUILD_ROOT:-$src/build}
+
+"$src/tools/install-deps.sh"
+
+setup() { # NAME CC [meson options...]
+        local name=$1 cc=$2
+        shift 2
+        if [ ! -d "$out/$name" ]; then
+                CC=$cc meson setup "$out/$name" "$src" --werror "$@" >/dev/null
+        fi
+        ninja -C "$out/$name"
+}
+
+setup gcc gcc
+setup clang clang
+setup asan gcc -Db_sanitize=address,undefined -Db_lundef=false
+
+failed=0
+run_suites() { # NAME SUITES...
+        local name=$1 args=()
+        shift
+        for suite in "$@"; do args+=(--suite "$suite"); done
+        echo "=== $name: $*"
+        ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                meson test -C "$out/$name" "${args[@]}" --print-errorlogs || failed=1
+}
+
+run_suites gcc unit integration
+run_suites clang unit
+run_suites asan unit integration
+
+# One closing line over every TAP result of every run.
+passed=0 fails=0 skipped=0
+for log in "$out"/{gcc,clang,asan}/meson-logs/testlog.txt; do
+        [ -f "$log" ] || continue
+        p=$(grep -cE '^ok [0-9]+' "$log" || true)
+        s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$log" || true)
+        f=$(grep -cE '^not ok [0-9]+' "$log" || true)
+        passed=$((passed + p - s)) skipped=$((skipped + s)) fails=$((fails + f))
+done
+echo "tests: $passed passed, $fails failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$fails" -eq 0 ]
