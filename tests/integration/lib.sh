@@ -200,12 +200,13 @@ cgroup_dirs() {
 }
 
 # Entries at the top of the host's root and of the places a launcher might leave state or device
-# nodes; compared before and after, with what other users of the machine change left out.
+# nodes; compared before and after, with what other users of the machine change left out, and
+# /run/mount, libmount's state directory that the suite's own mount(8) calls create.
 host_entries() {
         {
                 find / /dev /run /var/lib /var/run /dev/shm -mindepth 1 -maxdepth 1 2>/dev/null
                 find /run -mindepth 2 -maxdepth 3 -path '*syscon*' 2>/dev/null
-        } | grep -vE '^/dev/(pts|loop|vcs|tty|char|block|disk)' | LC_ALL=C sort -u
+        } | grep -vE '^/dev/(pts|loop|vcs|tty|char|block|disk)|^/run/mount$' | LC_ALL=C sort -u
 }
 
 # The host mounts a hostile tree could hit: /, /proc, /dev, /sys, /run, /tmp and what is under them.
