@@ -35,20 +35,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
-#define EXIT_OBSERVATION_FAILED 3
+#include "helper.h"
+
 #define MAX_ENTRIES 1024
 
 extern char **environ;
 
 static const char *program = "syscon-test-helper";
 
-static const char *errno_name(int e) {
+const char *errno_name(int e) {
         const char *n = strerrorname_np(e);
         return n ? n : "EUNKNOWN";
 }
 
-static int fail(const char *what, int e) {
+int fail(const char *what, int e) {
         dprintf(2, "%s: %s: %s (%s)\n", program, what, strerror(e), errno_name(e));
         return EXIT_OBSERVATION_FAILED;
 }
@@ -59,7 +59,8 @@ static int usage(void) {
                 "  pid | pid1-exe | pids | zombies | env | fds [PID] | mounts | hostname | uid | cwd\n"
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
-                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n",
+                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  idmap | stat PATH | mknod-block PATH | setgroups GID\n",
                 program);
         return EXIT_USAGE;
 }
@@ -107,7 +108,7 @@ static void sleep_ms(long ms) {
                 ;
 }
 
-static ssize_t read_file(const char *path, char *buf, size_t size) {
+ssize_t read_file(const char *path, char *buf, size_t size) {
         size_t n = 0;
         int fd;
 
@@ -750,11 +751,15 @@ int main(int argc, char *argv[]) {
         const char *cmd = argc > 1 ? argv[1] : NULL;
         const char *a1 = argc > 2 ? argv[2] : NULL, *a2 = argc > 3 ? argv[3] : NULL;
         long v;
+        int r;
 
         if (argv[0] && *argv[0])
                 program = argv[0];
         if (!cmd)
                 return usage();
+        r = userns_command(cmd, a1);
+        if (r >= 0)
+                return r;
 
         if (strcmp(cmd, "pid") == 0)
                 return cmd_pid();

@@ -6,7 +6,9 @@
 #   in_tree TREE [OPTS...] -- SUBCOMMAND [ARGS...]
 #                         sc run OPTS TREE /usr/bin/syscon-test-helper SUBCOMMAND ARGS
 #   new_tree NAME         a private copy of the base tree in $NEW_TREE (removed when the test ends)
-#   on_exit CMD           queues CMD to run when the test ends, last queued first
+#   sc_bg ARGS...         starts "$SYSCON ARGS..." in the background (BG_PID), killed when the test ends
+#   on_exit CMD           queues CMD to run when the test ends, last queued first; TEST_STATUS
+#                         then holds the test's exit status (0 passed, 77 skipped, else failed)
 #   expect_* / fail       assertions: a failure prints why (and the last run's output) and ends the test
 #   skip REASON           ends the test as skipped
 
@@ -22,6 +24,8 @@ on_exit() {
         _cleanups+=("$1")
 }
 run_cleanups() {
+        # shellcheck disable=SC2034 # read by the queued commands
+        TEST_STATUS=$?
         local i
         for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
                 eval "${_cleanups[i]}" || echo "# cleanup failed: ${_cleanups[i]}"
@@ -106,6 +110,23 @@ sc() {
         RC=0
         timeout -k 5 "$SC_TIMEOUT" "$SYSCON" "$@" <"$SC_STDIN" >"$T/out" 2>"$T/err" || RC=$?
         [ "$RC" != 124 ] || fail "syscon did not finish within ${SC_TIMEOUT}s"
+}
+
+# Starts syscon in the background with default signal dispositions (a script's async jobs otherwise
+# inherit SIGINT ignored), stdin from /dev/null, output in $T/bg-out and $T/bg-err. Sets BG_PID;
+# the test's end kills it if it still runs.
+sc_bg() { # ARGS...
+        # shellcheck disable=SC2034 # read by fail()
+        LAST_CMD="syscon $*"
+        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 "$SYSCON" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
+        BG_PID=$!
+        on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; true"
+}
+
+# Copies the background run's output to where fail() and kv() read it.
+bg_output_to_out() {
+        cp "$T/bg-out" "$T/out"
+        cp "$T/bg-err" "$T/err"
 }
 
 in_tree() { # TREE [SYSCON-OPTIONS...] -- SUBCOMMAND [ARGS...]
@@ -199,6 +220,18 @@ cgroup_dirs() {
         find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null | LC_ALL=C sort
 }
 
+# The cgroups that are not in SNAPSHOT (a cgroup_dirs listing). Others may be using the machine: a
+# transient cgroup of theirs gets a moment to go.
+new_cgroups() { # SNAPSHOT
+        local new
+        new=$(comm -13 "$1" <(cgroup_dirs))
+        if [ -n "$new" ]; then
+                sleep 2
+                new=$(comm -13 "$1" <(cgroup_dirs))
+        fi
+        echo "$new"
+}
+
 # Entries at the top of the host's root and of the places a launcher might leave state or device
 # nodes; compared before and after, with what other users of the machine change left out, and
 # /run/mount, libmount's state directory that the suite's own mount(8) calls create.
@@ -207,6 +240,21 @@ host_entries() {
                 find / /dev /run /var/lib /var/run /dev/shm -mindepth 1 -maxdepth 1 2>/dev/null
                 find /run -mindepth 2 -maxdepth 3 -path '*syscon*' 2>/dev/null
         } | grep -vE '^/dev/(pts|loop|vcs|tty|char|block|disk)|^/run/mount$' | LC_ALL=C sort -u
+}
+
+# What a container's end must leave as it was: the number of host mounts, the cgroups and syscon's
+# runtime directory (ID range leases, locks). Snapshot before starting it, compare after.
+host_state_snapshot() {
+        grep -c '' /proc/self/mountinfo >"$T/snap-mounts"
+        cgroup_dirs >"$T/snap-cgroups"
+        find /run/syscon 2>/dev/null | LC_ALL=C sort >"$T/snap-run"
+}
+
+expect_host_state_unchanged() {
+        expect_eq "$(procs_of_syscon)" "" "syscon processes"
+        expect_eq "$(grep -c '' /proc/self/mountinfo)" "$(cat "$T/snap-mounts")" "number of host mounts"
+        expect_eq "$(new_cgroups "$T/snap-cgroups")" "" "new cgroups"
+        expect_eq "$(find /run/syscon 2>/dev/null | LC_ALL=C sort)" "$(cat "$T/snap-run")" "/run/syscon"
 }
 
 # The host mounts a hostile tree could hit: /, /proc, /dev, /sys, /run, /tmp and what is under them.

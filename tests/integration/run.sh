@@ -8,9 +8,10 @@
 #
 # REGEX selects the tests whose function name or description matches (the leak check always runs).
 # meson runs it as the "integration" test with these variables set. Needs root; without root it
-# skips, unless CI=true, where a skip is a failure. Each test runs in a subshell of its own, with a
-# time limit, and cleans up after itself; the leak check at the end compares the host with
-# snapshots taken before the first test.
+# skips, unless CI=true, where a skip is a failure (and so is a skipped test). Each test runs in a
+# subshell of its own, with a time limit (TEST_TIMEOUT seconds, or what the test registered with
+# register_slow, scaled alike), and cleans up after itself; the leak check at the end compares the
+# host with snapshots taken before the first test.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -79,20 +80,34 @@ fi
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-tests=() names=() leak_checks=() leak_names=()
+tests=() names=() limits=() leak_checks=() leak_names=() setups=()
+# Returns 0 when REGEX selected the test, so that a file can prepare only what its selected tests need.
 register() { # FUNCTION DESCRIPTION
+        register_slow "$1" "$2" 45
+}
+# A test that needs more than TEST_TIMEOUT's default of 45 s: SECONDS, scaled as TEST_TIMEOUT is.
+register_slow() { # FUNCTION DESCRIPTION SECONDS
         if [ -z "$filter" ] || [[ $1 =~ $filter ]] || [[ $2 =~ $filter ]]; then
                 tests+=("$1")
                 names+=("$2")
+                limits+=("$(($3 * TEST_TIMEOUT / 45))")
+                return 0
         fi
+        return 1
+}
+# FUNCTION runs once all files are read and before the first test (and the leak check's
+# snapshots): it builds the fixtures the selected tests need. Its output goes to the TAP stream as
+# diagnostics; its status is not checked (a test whose fixture is missing skips or fails).
+register_setup() { # FUNCTION
+        setups+=("$1")
 }
 register_leak_check() { # FUNCTION DESCRIPTION
         leak_checks+=("$1")
         leak_names+=("$2")
 }
 
-# In this order (cheap and basic first, the 200 runs last), then any file not listed.
-order=(pid env fs exit signal hostile leaks)
+# In this order (cheap and basic first, the 200 runs last), then any file not listed (the boots).
+order=(pid env fs exit signal hostile userns leaks)
 files=()
 for area in "${order[@]}"; do
         files+=("$here/test-$area.sh")
@@ -103,6 +118,11 @@ done
 for f in "${files[@]}"; do
         # shellcheck source=/dev/null
         . "$f"
+done
+for setup in "${setups[@]}"; do
+        # Not in a pipeline: what it sets must stay in this shell.
+        "$setup" >"$WORK/logs/setup-$setup.log" 2>&1
+        sed 's/^/# /' "$WORK/logs/setup-$setup.log"
 done
 
 # Snapshots for the leak check, taken once everything the suite itself needs exists.
@@ -120,8 +140,8 @@ echo "1..$((${#tests[@]} + ${#leak_checks[@]}))"
 
 # Runs one test function in a subshell with its own scratch dir, output in a log, a time limit;
 # prints its TAP line (and the log as diagnostics when it failed).
-run_one() { # FUNCTION DESCRIPTION
-        local fn=$1 desc=$2 log pid watchdog rc finished start ms
+run_one() { # FUNCTION DESCRIPTION SECONDS
+        local fn=$1 desc=$2 limit=$3 log pid watchdog rc finished start ms
         n=$((n + 1))
         start=${EPOCHREALTIME/./}
         log=$WORK/logs/$n-$fn.log
@@ -137,7 +157,7 @@ run_one() { # FUNCTION DESCRIPTION
         ) </dev/null >"$log" 2>&1 &
         pid=$!
         current_test=$pid
-        sleep "$TEST_TIMEOUT" &
+        sleep "$limit" &
         watchdog=$!
         current_watchdog=$watchdog
         wait -n -p finished "$pid" "$watchdog"
@@ -146,7 +166,7 @@ run_one() { # FUNCTION DESCRIPTION
                 kill "$watchdog"
                 wait "$watchdog" 2>/dev/null
         else
-                echo "TIMEOUT: the test ran longer than ${TEST_TIMEOUT}s" >>"$log"
+                echo "TIMEOUT: the test ran longer than ${limit}s" >>"$log"
                 kill_descendants "$pid"
                 wait "$pid"
                 rc=1
@@ -159,8 +179,15 @@ run_one() { # FUNCTION DESCRIPTION
                 passed=$((passed + 1))
                 ;;
         77)
-                echo "ok $n - $desc # SKIP $(cat "$SKIP_FILE" 2>/dev/null)"
-                skipped=$((skipped + 1))
+                if [ "${CI:-}" = true ]; then
+                        echo "not ok $n - $desc"
+                        echo "# skipped, and CI=true: a skipped privileged test is a failure in CI"
+                        sed 's/^/# /' "$log" "$SKIP_FILE"
+                        failed=$((failed + 1))
+                else
+                        echo "ok $n - $desc # SKIP $(cat "$SKIP_FILE" 2>/dev/null)"
+                        skipped=$((skipped + 1))
+                fi
                 ;;
         *)
                 echo "not ok $n - $desc"
@@ -188,10 +215,10 @@ kill_descendants() { # PID
 }
 
 for i in "${!tests[@]}"; do
-        run_one "${tests[i]}" "${names[i]}"
+        run_one "${tests[i]}" "${names[i]}" "${limits[i]}"
 done
 for i in "${!leak_checks[@]}"; do
-        run_one "${leak_checks[i]}" "${leak_names[i]}"
+        run_one "${leak_checks[i]}" "${leak_names[i]}" "$TEST_TIMEOUT"
 done
 
 summary="integration: $passed passed, $failed failed"

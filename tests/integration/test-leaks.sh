@@ -59,12 +59,7 @@ register_leak_check t_leak_processes "leak check: no process left in the test tr
 
 t_leak_cgroups() {
         local new
-        new=$(comm -13 "$WORK/snap/cgroups" <(cgroup_dirs))
-        if [ -n "$new" ]; then
-                # Others may be using the machine: give a transient cgroup of theirs a moment to go.
-                sleep 2
-                new=$(comm -13 "$WORK/snap/cgroups" <(cgroup_dirs))
-        fi
+        new=$(new_cgroups "$WORK/snap/cgroups")
         [ -z "$new" ] || fail "new cgroups: $(echo "$new" | tr '\n' ' ')"
 }
 register_leak_check t_leak_cgroups "leak check: no new cgroup"

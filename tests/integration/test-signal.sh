@@ -2,9 +2,8 @@
 # Signals sent to syscon reach the container: SIGTERM/SIGINT become --kill-signal to PID 1, which
 # forwards it to COMMAND; a second one kills the container.
 
-# Starts "syscon run OPTS TREE helper ARGS..." in the background with default signal dispositions
-# (a script's async jobs otherwise inherit SIGINT ignored), output in $T/bg-out and $T/bg-err, and
-# waits until the helper says ready=1. Sets BG_PID to syscon's pid.
+# Starts "syscon run OPTS TREE helper ARGS..." in the background (sc_bg) and waits until the helper
+# says ready=1. Sets BG_PID to syscon's pid.
 start_bg() { # TREE [OPTS...] -- ARGS...
         local tree=$1 opts=()
         shift
@@ -13,15 +12,10 @@ start_bg() { # TREE [OPTS...] -- ARGS...
                 shift
         done
         shift
-        # shellcheck disable=SC2034 # read by fail()
-        LAST_CMD="syscon run ${opts[*]} $tree $HELPER_IN_TREE $*"
-        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 \
-                "$SYSCON" run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
-        BG_PID=$!
-        on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; kill_procs_under '$tree'"
+        on_exit "kill_procs_under '$tree'"
+        sc_bg run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@"
         if ! wait_for_line "$T/bg-out" '^ready=1$' 10; then
-                cp "$T/bg-out" "$T/out"
-                cp "$T/bg-err" "$T/err"
+                bg_output_to_out
                 fail "the helper did not get ready within 10 s"
         fi
 }
@@ -30,12 +24,10 @@ start_bg() { # TREE [OPTS...] -- ARGS...
 expect_forwarded() { # SIG WANT-SIGNAL-NUMBER
         kill -s "$1" "$BG_PID"
         if ! wait_pid "$BG_PID" 10; then
-                cp "$T/bg-out" "$T/out"
-                cp "$T/bg-err" "$T/err"
+                bg_output_to_out
                 fail "syscon still runs 10 s after SIG$1"
         fi
-        cp "$T/bg-out" "$T/out"
-        cp "$T/bg-err" "$T/err"
+        bg_output_to_out
         expect_eq "$(kv signal)" "$2" "signal COMMAND received after SIG$1 to syscon"
         expect_eq "$(kv sender_pid)" 1 "sender of that signal (syscon-init)"
         expect_rc 3
