@@ -231,3 +231,25 @@ t_userns_bad_values() {
         expect_host_state_unchanged
 }
 register t_userns_bad_values "userns: a range past 2^32, a count of 0, a non-number, a bad ownership, chown on a read-only tree: 125, nothing left"
+
+t_userns_auto_on_overlay() {
+        local lower merged listing
+        new_tree userns-lower
+        lower=$NEW_TREE
+        merged=$WORK/trees/userns-overlay
+        mkdir "$merged" "$T/upper" "$T/work"
+        on_exit "rmdir '$merged'"
+        mount -t overlay overlay -o "lowerdir=$lower,upperdir=$T/upper,workdir=$T/work" "$merged" ||
+                fail "cannot mount an overlay on $merged"
+        on_exit "umount '$merged' || umount -l '$merged'"
+        dir_key "$merged" >>"$WORK/snap/tree-keys"
+        listing=$(tree_listing "$lower")
+        # overlayfs cannot be ID-mapped (mount_setattr gives EINVAL): auto must fall back to chown.
+        observe "$merged" --private-users=$USERNS_BASE_A -- stat /etc/passwd
+        expect_eq "$(kv uid):$(kv gid)" 0:0 "owner inside of /etc/passwd on an overlayfs tree (ownership auto)"
+        observe "$merged" --private-users=$USERNS_BASE_A -- write-file /sit-made-by-root
+        expect_eq "$(stat -c %u "$merged/sit-made-by-root")" "$USERNS_BASE_A" \
+                "owner in the overlay of a file container root made (the tree is shifted, not mapped)"
+        expect_eq "$(tree_listing "$lower")" "$listing" "the overlay's lower layer"
+}
+register t_userns_auto_on_overlay "userns: on an overlayfs tree, which cannot be ID-mapped, ownership auto falls back to chown"
