@@ -42,13 +42,14 @@ static int fresh_boot_id(int root_fd, int host_dir_fd) {
         file_fd = openat(host_dir_fd, ".boot-id", O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (file_fd < 0)
                 return -errno;
-        /* Nothing but the mount keeps the file: the guest sees no trace of it in /run/host. */
-        (void) unlinkat(host_dir_fd, ".boot-id", 0);
-
         target_fd = rootfs_open(root_fd, "/proc/sys/kernel/random/boot_id", O_PATH | O_NOFOLLOW);
         if (target_fd < 0)
                 return target_fd;
-        return mount_bind_fd(file_fd, target_fd, false, true);
+        r = mount_bind_fd(file_fd, target_fd, false, true);
+        if (r < 0)
+                return r;
+        /* Only the mount keeps the file now: the guest sees no trace of it in /run/host. */
+        return RET_NERRNO(unlinkat(host_dir_fd, ".boot-id", 0));
 }
 
 int guest_interface_setup(int root_fd, const char *container_uuid, const char **failed_path) {
