@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <sys/resource.h>
+
 #include "container.h"
 #include "log.h"
 #include "mount.h"
@@ -44,8 +46,23 @@ static int setup_user_namespace(const struct container_spec *spec, pid_t pid) {
         return 0;
 }
 
+/* Raised by the supervisor because a user namespace's root may not raise a hard limit: systemd's
+ * defaults (soft 1024 for select()'s sake, hard 512 Ki), which guests like dbus-daemon expect. A host
+ * that does not let even its root raise it (a sandbox) keeps the supervisor's own limits. */
+static int raise_fd_limit(pid_t pid) {
+        const struct rlimit nofile = { .rlim_cur = 1024, .rlim_max = 512 * 1024 };
+
+        if (prlimit(pid, RLIMIT_NOFILE, &nofile, NULL) < 0 && errno != EPERM)
+                return log_error_errno(-errno, "Failed to set the container's file descriptor limit: %m");
+        return 0;
+}
+
 int container_host_setup(const struct container_spec *spec, const struct container *c) {
         int r;
+
+        r = raise_fd_limit(c->pid);
+        if (r < 0)
+                return r;
 
         if (spec->userns.count > 0) {
                 r = setup_user_namespace(spec, c->pid);
