@@ -89,7 +89,7 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
 
-        r = mount_proc(root_fd, &failed_path);
+        r = mount_proc(root_fd, c->private_network, &failed_path);
         if (r >= 0)
                 r = mount_sys(root_fd, &failed_path);
         if (r >= 0) {
