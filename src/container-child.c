@@ -94,7 +94,8 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
                 r = mount_sys(root_fd, &failed_path);
         if (r >= 0) {
                 failed_path = "/sys/fs/cgroup";
-                r = guest_cgroup_mount(root_fd, spec->boot);
+                /* Never a cgroup tree shared with the host or the supervisor writable. */
+                r = guest_cgroup_mount(root_fd, spec->boot && spec->own_cgroup);
         }
         if (r >= 0)
                 r = dev_setup(root_fd, &failed_path);
