@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <endian.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,8 +29,6 @@ struct shift {
         uint32_t from, to, count;
         uint64_t mnt_id; /* the tree's mount: mounts below it are not ours to change */
 };
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 static uint32_t shift_id(const struct shift *s, uint32_t id) {
         /* Unsigned: an ID below `from` wraps to far above `count`. */

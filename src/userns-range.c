@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,8 +18,6 @@
 
 #define LEASE_DIR "userns"
 #define LEASE_DIR_LOCK ".lock"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 /* Digits only, as strtoul() would also take white space, a sign and "0x". Saturates above 2^32,
  * which is out of range anyway. */
