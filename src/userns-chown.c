@@ -228,7 +228,7 @@ int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_
         struct statx sx;
         int r, fd;
 
-        if (from_base == to_base)
+        if (from_base == to_base || count == 0)
                 return 0;
         if (userns_ranges_overlap(from_base, count, to_base, count))
                 return log_error_errno(-EINVAL, "Cannot shift the tree's ownership from %" PRIu32 "..%" PRIu32
