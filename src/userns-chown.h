@@ -18,7 +18,7 @@ int userns_tree_shift_base(int tree_fd, uint32_t *ret);
  * setuid/setgid bits, file capabilities (a v3 capability's root ID shifted too) and the IDs in
  * POSIX ACLs are kept. The root directory is changed last, so an interrupted shift is completed by
  * running it again with the same arguments.
- * Returns 0 at once if from_base == to_base or count is 0; -EROFS on a read-only tree; -EINVAL if the ranges
- * overlap (such a shift could not be resumed safely, nor tell hard links apart). Logs every failure
- * itself: the caller only returns the error. */
+ * Returns 0 at once if from_base == to_base or count is 0; -EROFS on a read-only tree; -EINVAL if
+ * the ranges overlap (such a shift could not be resumed safely, nor tell hard links apart). Logs
+ * every failure itself: the caller only returns the error. Holds one fd per directory level. */
 int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count);
