@@ -261,3 +261,14 @@ int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_
                   from_base, from_base + (count - 1), to_base, to_last);
         return 0;
 }
+
+int userns_chown_tree_to(int tree_fd, uint32_t to_base, uint32_t count) {
+        uint32_t shift;
+        int r = userns_tree_shift_base(tree_fd, &shift);
+
+        if (r < 0)
+                return log_error_errno(r, "Cannot tell which ID range the tree belongs to: %m. Its root "
+                                       "directory should be owned by one UID and the same GID (0, or "
+                                       "the base of a range it was shifted to).");
+        return userns_chown_tree(tree_fd, shift, to_base, count);
+}

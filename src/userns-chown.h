@@ -22,3 +22,7 @@ int userns_tree_shift_base(int tree_fd, uint32_t *ret);
  * the ranges overlap (such a shift could not be resumed safely, nor tell hard links apart). Logs
  * every failure itself: the caller only returns the error. Holds one fd per directory level. */
 int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count);
+
+/* userns_chown_tree() from wherever the tree is shifted now (userns_tree_shift_base()) to `to_base`.
+ * Logs every failure. */
+int userns_chown_tree_to(int tree_fd, uint32_t to_base, uint32_t count);
