@@ -128,7 +128,10 @@ def _rss_runs(ctx, key, argv, repeat, timeout):
     launcher, children = [], []
     for i in range(repeat):
         log = os.path.join(ctx.log_dir, f"rss-{key}-{i}.log")
-        status, peaks = peak_rss.measure(argv, log, timeout)
+        try:
+            status, peaks = peak_rss.measure(argv, log, timeout)
+        except OSError as e:
+            return [], [], Failure(f"cannot run {argv[0]}: {e.strerror}")
         if status != 0:
             with open(log, errors="replace") as f:
                 return [], [], Failure(f"exit status {status}", first_error_line(f.read(), ""))
