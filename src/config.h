@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Everything the command line (and later settings files) can say about one container. Parsing
  * fills it and validates each value; nothing else in syscon reads argv or the host environment. */
@@ -34,6 +35,24 @@ struct custom_mount {
         bool recursive; /* bind: rbind (default) or norbind */
 };
 
+/* One --system-call-filter= word: a system call or an @group, allowed or denied. */
+struct syscall_rule {
+        char *name;
+        bool deny;
+        bool from_profile; /* the command line overrides the profile (seccomp.c) */
+};
+
+/* The security options, from the command line or a profile (options-security.c merges the two). */
+struct security_settings {
+        uint64_t capability_add;  /* one bit per capability; all bits for "all" */
+        uint64_t capability_drop;
+        bool no_new_privileges;
+        bool no_new_privileges_set;
+        struct syscall_rule *syscall_rules;
+        size_t n_syscall_rules;
+        char *profile;            /* --profile= as given: a name or a path */
+};
+
 struct config {
         enum verb verb;
         char *rootfs;       /* as given; resolved by the caller */
@@ -50,6 +69,7 @@ struct config {
         int kill_signal;    /* 0: the verb's default */
         bool quiet;
         bool private_network;
+        struct security_settings security;
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

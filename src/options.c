@@ -7,6 +7,7 @@
 #include "log.h"
 #include "name.h"
 #include "options.h"
+#include "options-security.h"
 #include "signal-name.h"
 
 enum {
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
         { "quiet",           no_argument,       NULL, 'q'                 },
+        OPTIONS_SECURITY_LONG_OPTIONS,
         {}
 };
 
@@ -98,6 +100,7 @@ void options_help(enum verb verb) {
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
                "  -q --quiet                 No informational messages\n",
                verb == VERB_BOOT ? "SIGRTMIN+3" : "SIGTERM");
+        options_security_help();
 }
 
 static int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
@@ -458,6 +461,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
         case 'q':
                 c->quiet = true;
                 return 0;
+        case ARG_SECURITY_FIRST ... ARG_SECURITY_LAST:
+                return options_security_parse(c, opt, arg);
         default: /* '?' or ':' */
                 return log_getopt_error(verb, opt, argv);
         }
@@ -517,6 +522,8 @@ int options_parse(enum verb verb, int argc, char *argv[], struct config *ret) {
 
         ret->verb = verb;
         r = parse_argv(ret, verb, argc, argv);
+        if (r == 0)
+                r = options_security_finish(ret);
         if (r == -ENOMEM)
                 return log_error_errno(r, "Failed to parse the command line: %m");
         return r;
@@ -535,6 +542,7 @@ void config_done(struct config *c) {
                 free(c->mounts[i].options);
         }
         free(c->mounts);
+        security_settings_done(&c->security);
         strv_free(c->argv);
         *c = (struct config) {};
 }
