@@ -12,7 +12,7 @@
 /* The security options, parsed the same way from the command line and from a profile. Where a
  * value came from decides how a mistake is reported: "--KEY=" or "FILE:LINE: KEY=". */
 
-#define WORD_SEPARATORS " \t"
+#define WORD_SEPARATORS " \t\n\r"
 
 struct source {
         const char *file; /* NULL: the command line */

@@ -248,6 +248,10 @@ static void test_system_call_filter(void **state) {
         FAILS("--system-call-filter=mount,umount2");
         FAILS("--system-call-filter=@");
         FAILS("--system-call-filter=MOUNT");
+        PARSE_OK(&c, "--system-call-filter=bpf\nkeyctl");
+        assert_int_equal(c.security.n_syscall_rules, 2);
+        config_done(&c);
+
         FAILS("--system-call-filter=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 }
 
