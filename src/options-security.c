@@ -198,13 +198,15 @@ static int merge_profile(struct security_settings *s, struct security_settings *
         uint64_t add = s->capability_add, drop = s->capability_drop;
         struct syscall_rule *rules;
 
-        rules = reallocarray(s->syscall_rules, s->n_syscall_rules + p->n_syscall_rules, sizeof *rules);
-        if (!rules)
-                return -ENOMEM;
-        s->syscall_rules = rules;
-        memcpy(rules + s->n_syscall_rules, p->syscall_rules, p->n_syscall_rules * sizeof *rules);
-        s->n_syscall_rules += p->n_syscall_rules;
-        p->n_syscall_rules = 0;
+        if (p->n_syscall_rules > 0) {
+                rules = reallocarray(s->syscall_rules, s->n_syscall_rules + p->n_syscall_rules, sizeof *rules);
+                if (!rules)
+                        return -ENOMEM;
+                s->syscall_rules = rules;
+                memcpy(rules + s->n_syscall_rules, p->syscall_rules, p->n_syscall_rules * sizeof *rules);
+                s->n_syscall_rules += p->n_syscall_rules;
+                p->n_syscall_rules = 0;
+        }
 
         s->capability_add = add | (p->capability_add & ~drop);
         s->capability_drop = drop | (p->capability_drop & ~add);
