@@ -79,17 +79,29 @@ uint64_t capability_retained(const struct config *c) {
 
 /* Root's permitted set after execve() is the bounding set plus the inheritable set, so inheritable
  * bits outside the container's set (the caller's, if it had any) must go too. */
-static int drop_inheritable(uint64_t keep) {
+static int drop_inheritable(uint64_t keep, cap_value_t last) {
         _cleanup_(cap_freep) cap_t caps = cap_get_proc();
-        cap_value_t last = cap_max_bits() - 1;
+        bool changed = false;
 
         if (!caps)
                 return negative_errno();
-        for (cap_value_t cap = 0; cap <= last; cap++)
-                if (!(keep & CAPABILITY_BIT(cap)) &&
-                    cap_set_flag(caps, CAP_INHERITABLE, 1, &cap, CAP_CLEAR) < 0)
+        for (cap_value_t cap = 0; cap <= last; cap++) {
+                cap_flag_value_t v;
+
+                if (keep & CAPABILITY_BIT(cap))
+                        continue;
+                if (cap_get_flag(caps, cap, CAP_INHERITABLE, &v) < 0)
                         return negative_errno();
-        return cap_set_proc(caps) < 0 ? negative_errno() : 0;
+                if (v == CAP_CLEAR)
+                        continue;
+                if (cap_set_flag(caps, CAP_INHERITABLE, 1, &cap, CAP_CLEAR) < 0)
+                        return negative_errno();
+                changed = true;
+        }
+        /* Usually there is nothing to clear: a container's start is not to pay for a capset(). */
+        if (changed && cap_set_proc(caps) < 0)
+                return negative_errno();
+        return 0;
 }
 
 int capability_apply(const struct config *c) {
@@ -101,11 +113,12 @@ int capability_apply(const struct config *c) {
         for (cap_value_t cap = 0; cap <= last; cap++)
                 if (!(keep & CAPABILITY_BIT(cap)) && cap_drop_bound(cap) < 0)
                         return negative_errno();
-        r = drop_inheritable(keep);
+        r = drop_inheritable(keep, last);
         if (r < 0)
                 return r;
-        /* Ambient capabilities survive execve() even for non-root users: none may come in. */
-        if (cap_reset_ambient() < 0)
+        /* Ambient capabilities survive execve() even for non-root users: none may come in. One
+         * prctl() rather than cap_reset_ambient(), which first asks about every capability. */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
                 return negative_errno();
         if (c->security.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return negative_errno();

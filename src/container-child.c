@@ -179,7 +179,7 @@ static int confine(const struct container_spec *spec, int sock) {
         r = capability_apply(spec->config);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to drop the container's capabilities");
-        r = seccomp_filter_apply(spec->config);
+        r = seccomp_filter_load(spec->seccomp);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to load the container's system call filter");
         return 0;

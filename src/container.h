@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "seccomp-filter.h"
 #include "userns.h"
 
 /* What the container's first process needs, all resolved and validated by the caller beforehand:
@@ -23,6 +24,7 @@ struct container_spec {
         bool idmap_tree;         /* ID-map the tree through the user namespace */
         bool boot;               /* the tree's own init is PID 1: offer it the container interface */
         const char *container_uuid;
+        const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
 };
 
 struct container {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "seccomp-filter.h"
 #include "supervisor.h"
 #include "userns.h"
 #include "uuid.h"
@@ -24,11 +25,13 @@ struct launch {
         bool idmap_tree;
         int kill_signal;
         bool forward_signals;
+        struct seccomp_program seccomp;
 };
 
 #define LAUNCH_NULL ((struct launch) { .rootfs_fd = -EBADF, .init_fd = -EBADF })
 
-/* Resolves the tree, the machine name, the bind sources, the UUID and the console. Logs what is
+/* Resolves the tree, the machine name, the bind sources, the UUID and the console, and builds the
+ * system call filter. Logs what is
  * wrong with the input and returns a negative errno. */
 int launch_resolve(struct config *c, struct launch *l);
 

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "capability.h"
 #include "macro.h"
@@ -284,24 +289,30 @@ int seccomp_filter_verdict(const struct config *c, const char *name, enum syscal
 
 /* --- the filter --------------------------------------------------------------------------------- */
 
-static int filter_add_arches(scmp_filter_ctx ctx) {
+/* The native architecture and the compat ABIs its kernel runs beside it. */
+static size_t host_arches(uint32_t ret[3]) {
         uint32_t native = seccomp_arch_native();
-        int r;
+        size_t n = 0;
 
-        for (size_t i = 0; i < ELEMENTSOF(arch_table); i++) {
-                if (arch_table[i].native != native)
-                        continue;
-                for (size_t j = 0; j < ELEMENTSOF(arch_table[i].compat) && arch_table[i].compat[j]; j++) {
-                        r = seccomp_arch_add(ctx, arch_table[i].compat[j]);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        return 0;
+        ret[n++] = native;
+        for (size_t i = 0; i < ELEMENTSOF(arch_table); i++)
+                for (size_t j = 0; arch_table[i].native == native && j < ELEMENTSOF(arch_table[i].compat) &&
+                                   arch_table[i].compat[j]; j++)
+                        ret[n++] = arch_table[i].compat[j];
+        return n;
 }
 
-static int filter_new(scmp_filter_ctx *ret) {
+/* ABIs where socket() may also come as socketcall(2), whose arguments are in memory that no
+ * filter reads: libseccomp would compare unrelated registers instead (and fail a random
+ * socketcall), so argument rules on socket() are left out there, as nspawn does. */
+static bool arch_multiplexes_socket(uint32_t arch) {
+        return arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X;
+}
+
+static int filter_new(const uint32_t *arches, size_t n, scmp_filter_ctx *ret) {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        uint32_t native = seccomp_arch_native();
+        bool has_native = false;
         int r;
 
         if (!ctx)
@@ -317,15 +328,22 @@ static int filter_new(scmp_filter_ctx *ret) {
         /* A binary tree rather than a list: every system call of the container runs the filter. */
         if (r >= 0)
                 r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-        if (r >= 0)
-                r = filter_add_arches(ctx);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                if (arches[i] == native)
+                        has_native = true;
+                else
+                        r = seccomp_arch_add(ctx, arches[i]);
+        }
+        /* seccomp_init() starts with the native architecture in. */
+        if (r >= 0 && !has_native)
+                r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(ctx);
         return 0;
 }
 
-static int filter_add_plan(scmp_filter_ctx ctx, const struct plan *p) {
+static int filter_add_plan(scmp_filter_ctx ctx, const struct plan *p, bool socket_arguments) {
         int r;
 
         for (size_t i = 0; i < p->n; i++) {
@@ -340,7 +358,8 @@ static int filter_add_plan(scmp_filter_ctx ctx, const struct plan *p) {
                         return r;
         }
         for (size_t i = 0; i < ELEMENTSOF(argument_rules); i++) {
-                if (plan_state_of(p, argument_rules[i].syscall) != PLAN_UNSET)
+                if (plan_state_of(p, argument_rules[i].syscall) != PLAN_UNSET ||
+                    (!socket_arguments && streq(argument_rules[i].syscall, "socket")))
                         continue;
                 r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(argument_rules[i].error),
                                            seccomp_syscall_resolve_name(argument_rules[i].syscall),
@@ -351,40 +370,109 @@ static int filter_add_plan(scmp_filter_ctx ctx, const struct plan *p) {
         return 0;
 }
 
-static int filter_build(const struct config *c, scmp_filter_ctx *ret) {
+/* One filter for the ABIs given, all alike in whether socket() is multiplexed. */
+static int filter_part(const uint32_t *arches, size_t n, const struct plan *p, scmp_filter_ctx *ret) {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-        struct plan p;
         int r;
 
-        r = plan_build(c, &p);
-        if (r < 0)
-                return r;
-        r = filter_new(&ctx);
+        r = filter_new(arches, n, &ctx);
         if (r >= 0)
-                r = filter_add_plan(ctx, &p);
-        plan_done(&p);
+                r = filter_add_plan(ctx, p, !arch_multiplexes_socket(arches[0]));
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(ctx);
         return 0;
 }
 
-int seccomp_filter_export_bpf(const struct config *c, int fd) {
-        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+/* The ABIs split by how socket() reaches the kernel, built apart, merged into one filter. */
+static int filter_build_plan(const struct plan *p, scmp_filter_ctx *ret) {
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL, part = NULL;
+        uint32_t arches[3], split[2][3];
+        size_t n = host_arches(arches), n_split[2] = {};
         int r;
 
-        r = filter_build(c, &ctx);
-        if (r < 0)
-                return r;
-        return seccomp_export_bpf(ctx, fd);
+        for (size_t i = 0; i < n; i++) {
+                bool mux = arch_multiplexes_socket(arches[i]);
+
+                split[mux][n_split[mux]++] = arches[i];
+        }
+        for (size_t mux = 0; mux < 2; mux++) {
+                if (n_split[mux] == 0)
+                        continue;
+                r = filter_part(split[mux], n_split[mux], p, ctx ? &part : &ctx);
+                if (r >= 0 && part) {
+                        /* seccomp_merge() takes `part` when it succeeds. */
+                        r = seccomp_merge(ctx, part);
+                        if (r >= 0)
+                                part = NULL;
+                }
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(ctx);
+        return 0;
 }
 
-int seccomp_filter_apply(const struct config *c) {
+static int filter_build(const struct config *c, scmp_filter_ctx *ret) {
+        struct plan p;
+        int r;
+
+        r = plan_build(c, &p);
+        if (r < 0)
+                return r;
+        r = filter_build_plan(&p, ret);
+        plan_done(&p);
+        return r;
+}
+
+/* libseccomp (2.5) hands a filter out only as a file: through a memfd into memory. */
+static int export_program(scmp_filter_ctx ctx, struct seccomp_program *ret) {
+        _cleanup_close_ int fd = memfd_create("syscon-seccomp", MFD_CLOEXEC);
+        _cleanup_free_ struct sock_filter *filter = NULL;
+        struct stat st;
+        ssize_t n;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = seccomp_export_bpf(ctx, fd);
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_size <= 0 || st.st_size % sizeof *filter != 0 ||
+            st.st_size / sizeof *filter > BPF_MAXINSNS)
+                return -E2BIG;
+        filter = malloc((size_t) st.st_size);
+        if (!filter)
+                return -ENOMEM;
+        n = pread(fd, filter, (size_t) st.st_size, 0);
+        if (n < 0)
+                return -errno;
+        if (n != st.st_size)
+                return -EIO;
+        ret->filter = TAKE_PTR(filter);
+        ret->len = (unsigned short) (n / sizeof *ret->filter);
+        return 0;
+}
+
+int seccomp_filter_build(const struct config *c, struct seccomp_program *ret) {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
         int r;
 
         r = filter_build(c, &ctx);
         if (r < 0)
                 return r;
-        return seccomp_load(ctx);
+        return export_program(ctx, ret);
+}
+
+void seccomp_program_done(struct seccomp_program *p) {
+        free(p->filter);
+        *p = (struct seccomp_program) {};
+}
+
+int seccomp_filter_load(const struct seccomp_program *p) {
+        struct sock_fprog prog = { .len = p->len, .filter = p->filter };
+
+        return RET_NERRNO(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0));
 }

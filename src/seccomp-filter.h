@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <linux/filter.h>
 #include <stdbool.h>
 
 #include "config.h"
@@ -24,10 +25,18 @@ const char *seccomp_filter_group_list(void);
 /* The verdict for `name` (a system call) in this container. -ENOMEM on allocation failure. */
 int seccomp_filter_verdict(const struct config *c, const char *name, enum syscall_verdict *ret);
 
-/* Writes the container's filter as BPF to `fd` without loading it (for tests and debugging). */
-int seccomp_filter_export_bpf(const struct config *c, int fd);
+/* The container's filter as a BPF program, built on the host before the container is cloned (so
+ * that the child only loads it, and a failure leaves nothing behind). */
+struct seccomp_program {
+        struct sock_filter *filter;
+        unsigned short len;
+};
+
+int seccomp_filter_build(const struct config *c, struct seccomp_program *ret);
+
+void seccomp_program_done(struct seccomp_program *p);
 
 /* Called by the container's first process last before the exec of its init (after
- * capability_apply(), while its effective set still holds CAP_SYS_ADMIN): loads the filter for
- * the native architecture and the compat ones the kernel runs beside it. */
-int seccomp_filter_apply(const struct config *c);
+ * capability_apply(), while its effective set still holds CAP_SYS_ADMIN, which loading a filter
+ * without no_new_privs takes). */
+int seccomp_filter_load(const struct seccomp_program *p);

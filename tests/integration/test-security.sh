@@ -185,6 +185,9 @@ t_seccomp_compat_abis() {
                 # Denied, not killed (SIGSYS would end the helper): the ABI is in the filter.
                 expect_probes EPERM "$abi" "kexec_load keyctl open_by_handle_at ioctl-tiocsti"
                 expect_probes EPERM "$abi" "mount" --system-call-filter=~mount
+                # i386's socket() may come through socketcall(2), whose arguments no filter sees:
+                # there the rule is left out (syscon(1)).
+                [ "$abi" = i386 ] && continue
                 observe "$BASE_TREE" -- try-syscall --abi="$abi" socket-netlink-audit
                 expect_eq "$(kv socket-netlink-audit)" EAFNOSUPPORT "socket(AF_NETLINK, NETLINK_AUDIT) ($abi)"
         done
