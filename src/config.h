@@ -40,7 +40,7 @@ struct custom_mount {
 struct syscall_rule {
         char *name;
         bool deny;
-        bool from_profile; /* the command line overrides the profile (seccomp.c) */
+        bool from_profile; /* the command line overrides the profile (seccomp-filter.c) */
 };
 
 /* The security options, from the command line or a profile (options-security.c merges the two). */
