@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "seccomp-filter.h"
 #include "userns.h"
 
 /* What the container's first process needs, all resolved and validated by the caller beforehand:
@@ -25,6 +26,7 @@ struct container_spec {
         bool boot;               /* the tree's own init is PID 1: offer it the container interface */
         bool own_cgroup;         /* placed in a cgroup of its own: its init may manage the subtree */
         const char *container_uuid;
+        const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
 };
 
 struct container {

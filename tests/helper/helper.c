@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper-sec.h"
+
 #define EXIT_USAGE 2
 #define EXIT_OBSERVATION_FAILED 3
 #define MAX_ENTRIES 1024
@@ -59,7 +61,8 @@ static int usage(void) {
                 "  pid | pid1-exe | pids | zombies | env | fds [PID] | mounts | hostname | uid | cwd\n"
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
-                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n",
+                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n",
                 program);
         return EXIT_USAGE;
 }
@@ -804,5 +807,8 @@ int main(int argc, char *argv[]) {
                 return cmd_wait_signal(a1, a2);
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
+        v = helper_sec_main(cmd, argc - 2, argv + 2);
+        if (v >= 0)
+                return (int) v;
         return usage();
 }
