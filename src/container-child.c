@@ -52,10 +52,16 @@ static int fail_custom_mount(int sock, int r, const char *rootfs, const struct c
 static int enter_namespaces(const struct container_spec *spec, int sock) {
         /* Until now the child runs as the host's root, which the new user namespace does not map:
          * become its root, with the capabilities it holds there. */
-        if (spec->userns.count > 0 &&
-            (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0))
-                return handshake_send_error(sock, -errno, "Failed to become root in the container's "
-                                            "user namespace");
+        if (spec->userns.count > 0) {
+                if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+                        return handshake_send_error(sock, -errno, "Failed to become root in the "
+                                                    "container's user namespace");
+                /* The kernel clears the parent-death signal on every change of credentials. A
+                 * supervisor that died meanwhile is seen by the next handshake step. */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                        return handshake_send_error(sock, -errno, "Failed to tie the container to "
+                                                    "its supervisor");
+        }
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return handshake_send_error(sock, -errno, "Failed to create the container's cgroup "
                                             "namespace");
