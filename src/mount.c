@@ -37,29 +37,42 @@ static int attach(int mount_fd, int target_fd) {
                                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
 }
 
-int mount_clone_tree(int rootfs_fd, bool read_only) {
-        _cleanup_close_ int tree = -EBADF;
+static int clone_mount(int dir_fd, const char *path, unsigned flags, bool recursive, bool read_only) {
+        _cleanup_close_ int clone = -EBADF;
         int r;
 
-        tree = open_tree(rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-        if (tree < 0)
+        clone = open_tree(dir_fd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags | (recursive ? AT_RECURSIVE : 0));
+        if (clone < 0)
                 return -errno;
         if (read_only) {
-                r = set_read_only(tree, false);
+                r = set_read_only(clone, recursive);
                 if (r < 0)
                         return r;
         }
-        return TAKE_FD(tree);
+        return TAKE_FD(clone);
 }
 
-int mount_attach_tree(int tree_fd, const char *path) {
-        _cleanup_close_ int target = -EBADF;
+int mount_clone_tree(int rootfs_fd, bool read_only) {
+        return clone_mount(rootfs_fd, "", AT_EMPTY_PATH, true, read_only);
+}
 
-        /* Reopened here: the caller's fd on the tree belongs to the host's mount namespace. */
-        target = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (target < 0)
-                return -errno;
-        return attach(tree_fd, target);
+int mount_clone_host_path(const char *source, bool recursive, bool read_only) {
+        /* The source is the caller's own host path: it is trusted and may contain symlinks. */
+        return clone_mount(AT_FDCWD, source, 0, recursive, read_only);
+}
+
+int mount_set_idmap(int mount_fd, int userns_fd, bool recursive) {
+        struct mount_attr attr = {
+                .attr_set = MOUNT_ATTR_IDMAP,
+                .userns_fd = (uint64_t) userns_fd,
+        };
+
+        return RET_NERRNO(mount_setattr(mount_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+                                        &attr, sizeof attr));
+}
+
+int mount_attach_tree(int tree_fd, int target_fd) {
+        return attach(tree_fd, target_fd);
 }
 
 static int configure_fs(int fs_fd, const char *options) {
@@ -130,23 +143,17 @@ int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only) 
         return attach(clone, target_fd);
 }
 
-int mount_bind_host_path(int root_fd, const char *source, const char *target, bool recursive,
-                         bool read_only) {
-        _cleanup_close_ int source_fd = -EBADF, target_fd = -EBADF;
+static int attach_clone(int root_fd, int clone_fd, const char *target) {
+        _cleanup_close_ int target_fd = -EBADF;
         struct stat st;
 
-        /* The source is the caller's own host path: it is trusted and may contain symlinks. */
-        source_fd = open(source, O_PATH | O_CLOEXEC);
-        if (source_fd < 0)
+        if (fstat(clone_fd, &st) < 0)
                 return -errno;
-        if (fstat(source_fd, &st) < 0)
-                return -errno;
-
         target_fd = rootfs_open_target(root_fd, target,
                                        S_ISDIR(st.st_mode) ? ROOTFS_TARGET_DIRECTORY : ROOTFS_TARGET_FILE);
         if (target_fd < 0)
                 return target_fd;
-        return mount_bind_fd(source_fd, target_fd, recursive, read_only);
+        return attach(clone_fd, target_fd);
 }
 
 /* A path bind-mounted read-only over itself. Missing paths are fine: not every kernel has them. */
@@ -184,7 +191,21 @@ static int mask(int root_fd, const char *path) {
         return mount_bind_fd(null_fd, fd, false, true);
 }
 
-int mount_proc(int root_fd, const char **failed_path) {
+/* The network namespace's own knobs, writable again under the read-only /proc/sys: `source_fd` was
+ * opened on the writable proc mount, `path` now lies under the read-only one. */
+static int bind_writable(int root_fd, int source_fd, const char *path) {
+        _cleanup_close_ int clone = -EBADF, target = -EBADF;
+
+        clone = clone_mount(source_fd, "", AT_EMPTY_PATH, false, false);
+        if (clone < 0)
+                return clone;
+        target = rootfs_open(root_fd, path, O_PATH | O_NOFOLLOW);
+        if (target < 0)
+                return target;
+        return attach(clone, target);
+}
+
+int mount_proc(int root_fd, bool writable_net, const char **failed_path) {
         int r;
 
         *failed_path = "/proc";
@@ -193,9 +214,19 @@ int mount_proc(int root_fd, const char **failed_path) {
         if (r < 0)
                 return r;
 
+        /* Opened before /proc/sys turns read-only, so the clone comes from the writable mount. */
+        _cleanup_close_ int net_fd = writable_net ? rootfs_open(root_fd, "/proc/sys/net", O_PATH | O_NOFOLLOW) : -EBADF;
         for (size_t i = 0; i < ELEMENTSOF(proc_read_only); i++) {
                 *failed_path = proc_read_only[i];
                 r = make_read_only(root_fd, proc_read_only[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (writable_net) {
+                *failed_path = "/proc/sys/net";
+                if (net_fd < 0)
+                        return net_fd;
+                r = bind_writable(root_fd, net_fd, "/proc/sys/net");
                 if (r < 0)
                         return r;
         }
@@ -209,12 +240,26 @@ int mount_proc(int root_fd, const char **failed_path) {
         return 0;
 }
 
+static int bind_host_sys(int root_fd) {
+        _cleanup_close_ int clone = -EBADF;
+
+        /* Recursive: a user namespace may not split the host's locked mounts apart. */
+        clone = clone_mount(AT_FDCWD, "/sys", 0, true, true);
+        if (clone < 0)
+                return clone;
+        return attach_clone(root_fd, clone, "/sys");
+}
+
 int mount_sys(int root_fd, const char **failed_path) {
         int r;
 
         *failed_path = "/sys";
         r = mount_new_fs(root_fd, "/sys", "sysfs", NULL,
                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+        /* sysfs belongs to a network namespace: a user namespace sharing the host's network may
+         * not mount a new one, and gets the host's, read-only. */
+        if (r == -EPERM)
+                r = bind_host_sys(root_fd);
         if (r < 0)
                 return r;
 
@@ -228,7 +273,7 @@ int mount_sys(int root_fd, const char **failed_path) {
         return 0;
 }
 
-int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
+int mount_custom(int root_fd, const struct custom_mount *mounts, const int *bind_fds, size_t n,
                  const struct custom_mount **failed) {
         for (size_t i = 0; i < n; i++) {
                 const struct custom_mount *m = mounts + i;
@@ -239,8 +284,7 @@ int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
                         r = mount_new_fs(root_fd, m->target, "tmpfs", m->options,
                                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
                 else
-                        r = mount_bind_host_path(root_fd, m->source, m->target, m->recursive,
-                                                 m->type == CUSTOM_MOUNT_BIND_READ_ONLY);
+                        r = attach_clone(root_fd, bind_fds[i], m->target);
                 if (r < 0)
                         return r;
         }

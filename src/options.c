@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +8,9 @@
 #include "log.h"
 #include "name.h"
 #include "options.h"
+#include "options-security.h"
 #include "signal-name.h"
+#include "userns-range.h"
 
 enum {
         ARG_FIRST = 0x100, /* above every short option */
@@ -20,6 +23,10 @@ enum {
         ARG_PRIVATE_NETWORK,
         ARG_CONSOLE,
         ARG_KILL_SIGNAL,
+        ARG_INIT,
+        ARG_UUID,
+        ARG_PRIVATE_USERS,
+        ARG_PRIVATE_USERS_OWNERSHIP,
 };
 
 static const struct option long_options[] = {
@@ -38,14 +45,19 @@ static const struct option long_options[] = {
         { "console",         required_argument, NULL, ARG_CONSOLE         },
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
+        { "private-users",   required_argument, NULL, ARG_PRIVATE_USERS   },
+        { "private-users-ownership", required_argument, NULL, ARG_PRIVATE_USERS_OWNERSHIP },
         { "quiet",           no_argument,       NULL, 'q'                 },
+        { "init",            required_argument, NULL, ARG_INIT            },
+        { "uuid",            required_argument, NULL, ARG_UUID            },
+        OPTIONS_SECURITY_LONG_OPTIONS,
         {}
 };
 
 /* '+' stops at the first positional, so that the command's own options are never ours. The ':'
  * after it silences getopt's own messages (POSIX; it does what opterr = 0 would) and returns a
  * missing value as ':' rather than '?', so that we can tell the two apart in our one message. */
-#define SHORT_OPTIONS "+:hD:M:E:u:Pq"
+#define SHORT_OPTIONS "+:hD:M:E:u:PqU"
 
 #define ENV_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define NAME_RULES "use 1..64 letters, digits, '-' and '.', with no part starting or ending in '-'"
@@ -64,6 +76,13 @@ static const char *const console_modes[] = {
         [CONSOLE_READ_ONLY] = "read-only",
         [CONSOLE_PASSIVE] = "passive",
         [CONSOLE_PIPE] = "pipe",
+};
+
+static const char *const ownership_modes[] = {
+        [PRIVATE_USERS_OWNERSHIP_AUTO] = "auto",
+        [PRIVATE_USERS_OWNERSHIP_MAP] = "map",
+        [PRIVATE_USERS_OWNERSHIP_CHOWN] = "chown",
+        [PRIVATE_USERS_OWNERSHIP_OFF] = "off",
 };
 
 static const char *verb_to_string(enum verb verb) {
@@ -85,19 +104,34 @@ void options_help(enum verb verb) {
                "  -E --setenv=NAME[=VALUE]   Set a variable; NAME alone copies the host's value\n"
                "     --chdir=PATH            Absolute working directory inside the container\n"
                "  -u --user=USER             User name or UID of the tree to run as\n"
-               "     --bind=SRC[:DST[:OPTS]] Bind a host path (DST defaults to SRC); OPTS is\n"
-               "                             rbind (default) or norbind; \\: is a ':' in a path\n"
+               "     --bind=SRC[:DST[:OPTS]] Bind a host path (DST defaults to SRC); OPTS: rbind\n"
+               "                             (default) or norbind, idmap (default) or noidmap;\n"
+               "                             \\: is a ':' in a path\n"
                "     --bind-ro=SRC[:DST[:OPTS]]\n"
                "                             The same, read-only\n"
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
                "     --read-only             Mount the tree read-only\n"
                "     --private-network       No network but loopback in the container\n"
+               "     --private-users=RANGE   User namespace: pick (default), identity, no, or\n"
+               "                             BASE[:COUNT] host IDs for the container's 0..COUNT-1\n"
+               "  -U                         The same as --private-users=pick\n"
+               "     --private-users-ownership=MODE\n"
+               "                             How the tree's files get the container's IDs: auto\n"
+               "                             (default), map, chown or off\n"
                "     --console=MODE          interactive, read-only, passive or pipe (default:\n"
                "                             interactive on a terminal)\n"
                "  -P --pipe                  The same as --console=pipe\n"
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
-               "  -q --quiet                 No informational messages\n",
-               verb == VERB_BOOT ? "SIGRTMIN+3" : "SIGTERM");
+               "  -q --quiet                 No informational messages\n"
+               "     --uuid=UUID             The container's UUID, offered to a booted guest as\n"
+               "                             its machine ID (default: random)\n",
+               verb == VERB_BOOT ? "SIGRTMIN+3 for systemd,\n"
+               "                             SIGUSR2 for busybox init, SIGINT for sysvinit" : "SIGTERM");
+        if (verb == VERB_BOOT)
+                printf("     --init=PATH             The init to boot, inside the tree (default:\n"
+                       "                             /usr/lib/systemd/systemd, /lib/systemd/systemd,\n"
+                       "                             /sbin/init, the first that exists)\n");
+        options_security_help();
 }
 
 static int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
@@ -273,9 +307,9 @@ static bool word_is(const char *word, size_t n, const char *literal) {
         return n == strlen(literal) && strncmp(word, literal, n) == 0;
 }
 
-/* A comma list of rbind and norbind; the last one wins. */
+/* A comma list of rbind, norbind, idmap and noidmap; the last of each pair wins. */
 static int parse_bind_flags(enum custom_mount_type type, const char *spec, const char *flags,
-                            bool *recursive) {
+                            bool *recursive, bool *idmap) {
         if (!*flags)
                 return 0;
         for (;;) {
@@ -285,9 +319,13 @@ static int parse_bind_flags(enum custom_mount_type type, const char *spec, const
                         *recursive = true;
                 else if (word_is(flags, n, "norbind"))
                         *recursive = false;
+                else if (word_is(flags, n, "idmap"))
+                        *idmap = true;
+                else if (word_is(flags, n, "noidmap"))
+                        *idmap = false;
                 else {
-                        log_error("Invalid %s= value \"%s\": unknown option \"%.*s\"; use rbind or "
-                                  "norbind, as in %s:norbind.", mount_options[type].option, spec,
+                        log_error("Invalid %s= value \"%s\": unknown option \"%.*s\"; use rbind, "
+                                  "norbind, idmap or noidmap, as in %s:norbind.", mount_options[type].option, spec,
                                   (int) n, flags, mount_options[type].example);
                         return -EINVAL;
                 }
@@ -313,7 +351,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         _cleanup_free_ char *source = NULL, *target = NULL, *flags = NULL;
         const char *p = spec;
         struct custom_mount *m;
-        bool recursive = true;
+        bool recursive = true, idmap = true;
         int r;
 
         r = next_field(&p, &source);
@@ -340,7 +378,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         }
         r = check_mount_path(type, spec, "destination", target, true);
         if (r >= 0 && flags)
-                r = parse_bind_flags(type, spec, flags, &recursive);
+                r = parse_bind_flags(type, spec, flags, &recursive, &idmap);
         if (r < 0)
                 return r;
 
@@ -351,6 +389,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         m->source = TAKE_PTR(source);
         m->target = TAKE_PTR(target);
         m->recursive = recursive;
+        m->idmap = idmap;
         return 0;
 }
 
@@ -383,14 +422,40 @@ static int parse_tmpfs(struct config *c, const char *spec) {
         return 0;
 }
 
+/* The index of `word` in a table of names, or -EINVAL. */
+static int word_lookup(const char *const *table, size_t n, const char *word) {
+        for (size_t i = 0; i < n; i++)
+                if (table[i] && streq(table[i], word))
+                        return (int) i;
+        return -EINVAL;
+}
+
 static int parse_console(struct config *c, const char *arg) {
-        for (size_t i = 0; i < ELEMENTSOF(console_modes); i++)
-                if (console_modes[i] && streq(console_modes[i], arg)) {
-                        c->console = (enum console_mode) i;
-                        return 0;
-                }
-        return log_bad_value("--console", arg, "use interactive, read-only, passive or pipe",
-                             "--console=read-only");
+        int i = word_lookup(console_modes, ELEMENTSOF(console_modes), arg);
+
+        if (i < 0)
+                return log_bad_value("--console", arg, "use interactive, read-only, passive or pipe",
+                                     "--console=read-only");
+        c->console = (enum console_mode) i;
+        return 0;
+}
+
+static int parse_private_users(struct config *c, const char *arg) {
+        const char *problem;
+
+        if (private_users_parse(arg, &c->private_users, &problem) < 0)
+                return log_bad_value("--private-users", arg, problem, "--private-users=1879048192:65536");
+        return 0;
+}
+
+static int parse_private_users_ownership(struct config *c, const char *arg) {
+        int i = word_lookup(ownership_modes, ELEMENTSOF(ownership_modes), arg);
+
+        if (i < 0)
+                return log_bad_value("--private-users-ownership", arg, "use auto, map, chown or off",
+                                     "--private-users-ownership=chown");
+        c->private_users_ownership = (enum private_users_ownership) i;
+        return 0;
 }
 
 static int parse_kill_signal(struct config *c, const char *arg) {
@@ -401,6 +466,36 @@ static int parse_kill_signal(struct config *c, const char *arg) {
                                      "--kill-signal=SIGRTMIN+3");
         c->kill_signal = sig;
         return 0;
+}
+
+static int parse_uuid(struct config *c, const char *arg) {
+        static const char pattern[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+        char uuid[sizeof pattern];
+        size_t i;
+
+        for (i = 0; arg[i] && i < sizeof pattern - 1; i++) {
+                bool hex = isxdigit((unsigned char) arg[i]);
+                if (pattern[i] == 'x' ? !hex : arg[i] != '-')
+                        break;
+                uuid[i] = (char) tolower((unsigned char) arg[i]);
+        }
+        if (i != sizeof pattern - 1 || arg[i] || strspn(arg, "0-") == sizeof pattern - 1)
+                return log_bad_value("--uuid", arg, "give a non-zero UUID of 32 hexadecimal digits in "
+                                     "the 8-4-4-4-12 form", "--uuid=0f3b5c2a-6d1e-4f7a-9b8c-2e4d6f8a0b1c");
+        uuid[i] = 0;
+        return set_string(&c->uuid, uuid);
+}
+
+static int parse_init(struct config *c, enum verb verb, const char *arg) {
+        if (verb != VERB_BOOT) {
+                log_error("--init= is an option of \"syscon boot\"; \"syscon run\" always runs "
+                          "syscon-init as PID 1 and your command as PID 2.");
+                return -EINVAL;
+        }
+        if (arg[0] != '/')
+                return log_bad_value("--init", arg, "give the absolute path of the init inside the tree",
+                                     "--init=/sbin/init");
+        return set_string(&c->init, arg);
 }
 
 /* One option as getopt_long() returned it; 1 for --help. */
@@ -458,6 +553,19 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
         case 'q':
                 c->quiet = true;
                 return 0;
+        case ARG_INIT:
+                return parse_init(c, verb, arg);
+        case ARG_UUID:
+                return parse_uuid(c, arg);
+        case ARG_PRIVATE_USERS:
+                return parse_private_users(c, arg);
+        case 'U':
+                c->private_users = (struct private_users) { .mode = PRIVATE_USERS_PICK };
+                return 0;
+        case ARG_PRIVATE_USERS_OWNERSHIP:
+                return parse_private_users_ownership(c, arg);
+        case ARG_SECURITY_FIRST ... ARG_SECURITY_LAST:
+                return options_security_parse(c, opt, arg);
         default: /* '?' or ':' */
                 return log_getopt_error(verb, opt, argv);
         }
@@ -517,6 +625,8 @@ int options_parse(enum verb verb, int argc, char *argv[], struct config *ret) {
 
         ret->verb = verb;
         r = parse_argv(ret, verb, argc, argv);
+        if (r == 0)
+                r = options_security_finish(ret);
         if (r == -ENOMEM)
                 return log_error_errno(r, "Failed to parse the command line: %m");
         return r;
@@ -529,12 +639,15 @@ void config_done(struct config *c) {
         strv_free(c->setenv);
         free(c->working_directory);
         free(c->user);
+        free(c->init);
+        free(c->uuid);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 free(c->mounts[i].source);
                 free(c->mounts[i].target);
                 free(c->mounts[i].options);
         }
         free(c->mounts);
+        security_settings_done(&c->security);
         strv_free(c->argv);
         *c = (struct config) {};
 }

@@ -103,7 +103,9 @@ static int cmd_setgroups(const char *arg) {
         return 0;
 }
 
-int userns_command(const char *cmd, const char *arg) {
+int helper_userns_main(const char *cmd, int argc, char **argv) {
+        const char *arg = argc > 0 ? argv[0] : NULL;
+
         if (strcmp(cmd, "idmap") == 0)
                 return cmd_idmap();
         if (!arg)

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper-sec.h"
 #include "helper.h"
 
 #define MAX_ENTRIES 1024
@@ -60,6 +61,7 @@ static int usage(void) {
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
                 "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n"
                 "  idmap | stat PATH | mknod-block PATH | setgroups GID\n",
                 program);
         return EXIT_USAGE;
@@ -751,15 +753,11 @@ int main(int argc, char *argv[]) {
         const char *cmd = argc > 1 ? argv[1] : NULL;
         const char *a1 = argc > 2 ? argv[2] : NULL, *a2 = argc > 3 ? argv[3] : NULL;
         long v;
-        int r;
 
         if (argv[0] && *argv[0])
                 program = argv[0];
         if (!cmd)
                 return usage();
-        r = userns_command(cmd, a1);
-        if (r >= 0)
-                return r;
 
         if (strcmp(cmd, "pid") == 0)
                 return cmd_pid();
@@ -809,5 +807,10 @@ int main(int argc, char *argv[]) {
                 return cmd_wait_signal(a1, a2);
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
+        v = helper_sec_main(cmd, argc - 2, argv + 2);
+        if (v < 0)
+                v = helper_userns_main(cmd, argc - 2, argv + 2);
+        if (v >= 0)
+                return (int) v;
         return usage();
 }

@@ -13,5 +13,6 @@ int fail(const char *what, int e);
 /* Reads at most size-1 bytes of path into buf, NUL-terminated; returns the length or -errno. */
 ssize_t read_file(const char *path, char *buf, size_t size);
 
-/* Runs a user-namespace subcommand (helper-userns.c); -1 when cmd is not one of them. */
-int userns_command(const char *cmd, const char *arg);
+/* Runs the subcommand if it is one of the user-namespace ones (helper-userns.c); returns -1 if
+ * it is not. */
+int helper_userns_main(const char *cmd, int argc, char **argv);
