@@ -172,10 +172,12 @@ procs_under() { # DIR [KEY...]
         local dir=$1
         shift
         # One find for the keys of every root, one for every cwd and exe link (a fork per process
-        # would take seconds).
+        # would take seconds). find fails for a process that exits meanwhile (this pipeline's own
+        # do): that must not fail the listing, or with pipefail kill_procs_under sees nothing.
         {
                 find -L /proc/[0-9]*/root -maxdepth 0 -printf '%p %D:%i\n' 2>/dev/null
                 find /proc/[0-9]*/cwd /proc/[0-9]*/exe -maxdepth 0 -printf '%p %l\n' 2>/dev/null
+                true
         } | awk -v dir="$dir" -v keys=" $(dir_key "$dir") $* " -v work_cwd="$WORK/cwd" -v syscon="$SYSCON" '
                 { split($1, f, "/"); pid = f[3]; what = f[4]; seen[pid] = 1
                   if (what == "root") key[pid] = $2; else if (what == "cwd") cwd[pid] = $2; else exe[pid] = $2 }

@@ -93,7 +93,8 @@ t_userns_root_powers() {
 }
 register t_userns_root_powers "userns: container root cannot make a block device; it may set its groups (setgroups allowed)"
 
-# A host directory (0755) with a file only the host's root may read (0600), bind-mounted in.
+# A host directory (0755) with a file only the host's root may read (0600), to bind on the tree's
+# /mnt (an existing directory: a missing destination would be created in the shared tree).
 make_host_only_dir() {
         HOST_ONLY=$T/host-only
         mkdir -m 0755 "$HOST_ONLY"
@@ -103,14 +104,14 @@ make_host_only_dir() {
 
 t_userns_host_only_file() {
         make_host_only_dir
-        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt/host:noidmap" -- try-open /mnt/host/secret r
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:noidmap" -- try-open /mnt/secret r
         expect_eq "$(kv open)" EACCES "container root opening the host's root-only file (bind :noidmap)"
-        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt/host:noidmap" -- stat /mnt/host/secret
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:noidmap" -- stat /mnt/secret
         expect_eq "$(kv uid):$(kv gid)" 65534:65534 "owner inside of the host's root file (bind :noidmap)"
         # The same bind, ID-mapped (the default): the host's root is container root there.
-        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt/host" -- try-open /mnt/host/secret r
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt" -- try-open /mnt/secret r
         expect_eq "$(kv open):$(kv read)" ok:11 "container root reading the file (bind ID-mapped by default)"
-        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt/host:idmap" -- stat /mnt/host/secret
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:idmap" -- stat /mnt/secret
         expect_eq "$(kv uid):$(kv gid)" 0:0 "owner inside of the host's root file (bind :idmap)"
 }
 register t_userns_host_only_file "userns: container root cannot read a host root-only file bound :noidmap (it is nobody's); bound ID-mapped it can"
@@ -122,8 +123,8 @@ t_userns_files_made_inside() {
         mkdir -m 0777 "$T/shared"
         observe "$tree" -U -- write-file /sit-made-by-root
         expect_eq "$(stat -c %u:%g "$tree/sit-made-by-root")" 0:0 "owner on disk of a file container root made in the tree"
-        observe "$tree" -U --user=user -- write-file /tmp/sit-made-by-user
-        expect_eq "$(stat -c %u:%g "$tree/tmp/sit-made-by-user")" 1000:1000 \
+        observe "$tree" -U --user=user -- write-file /home/user/sit-made-by-user
+        expect_eq "$(stat -c %u:%g "$tree/home/user/sit-made-by-user")" 1000:1000 \
                 "owner on disk of a file the container's uid 1000 made in the tree"
         observe "$tree" -U --bind="$T/shared:/mnt/shared" -- write-file /mnt/shared/idmapped
         expect_eq "$(stat -c %u:%g "$T/shared/idmapped")" 0:0 "owner on disk of a file made in an ID-mapped bind"
