@@ -118,6 +118,10 @@ sc() {
 sc_bg() { # ARGS...
         # shellcheck disable=SC2034 # read by fail()
         LAST_CMD="syscon $*"
+        # Emptied here, not only by the job's redirection, which may come later: a wait for a line
+        # must not find the previous run's.
+        : >"$T/bg-out"
+        : >"$T/bg-err"
         env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 "$SYSCON" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
         BG_PID=$!
         on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; true"
