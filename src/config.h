@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cgroup-properties.h"
+
 /* Everything the command line (and later settings files) can say about one container. Parsing
  * fills it and validates each value; nothing else in syscon reads argv or the host environment. */
 
@@ -50,6 +52,7 @@ struct config {
         int kill_signal;    /* 0: the verb's default */
         bool quiet;
         bool private_network;
+        struct cgroup_properties properties; /* --property=, resource limits */
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

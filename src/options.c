@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup-properties.h"
 #include "environ.h"
 #include "log.h"
 #include "name.h"
@@ -20,6 +21,7 @@ enum {
         ARG_PRIVATE_NETWORK,
         ARG_CONSOLE,
         ARG_KILL_SIGNAL,
+        ARG_PROPERTY,
 };
 
 static const struct option long_options[] = {
@@ -38,6 +40,7 @@ static const struct option long_options[] = {
         { "console",         required_argument, NULL, ARG_CONSOLE         },
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
+        { "property",        required_argument, NULL, ARG_PROPERTY        },
         { "quiet",           no_argument,       NULL, 'q'                 },
         {}
 };
@@ -96,6 +99,9 @@ void options_help(enum verb verb) {
                "                             interactive on a terminal)\n"
                "  -P --pipe                  The same as --console=pipe\n"
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
+               "     --property=NAME=VALUE   A resource limit, as in systemd.resource-control(5):\n"
+               "                             MemoryMax, MemoryHigh, MemorySwapMax, CPUQuota,\n"
+               "                             CPUWeight, AllowedCPUs, TasksMax, IOWeight\n"
                "  -q --quiet                 No informational messages\n",
                verb == VERB_BOOT ? "SIGRTMIN+3" : "SIGTERM");
 }
@@ -455,6 +461,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return 0;
         case ARG_KILL_SIGNAL:
                 return parse_kill_signal(c, arg);
+        case ARG_PROPERTY:
+                return cgroup_property_parse(&c->properties, arg);
         case 'q':
                 c->quiet = true;
                 return 0;

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "cgroup-internal.h"
+#include "log.h"
+
+/* With systemd as the host's PID 1 the cgroup tree is systemd's: the container gets a transient
+ * scope (syscon-NAME.scope in machine.slice, Delegate=yes) around its PID 1, with the limits as the
+ * scope's properties, so that systemd neither fights syscon over the tree nor resets the limits. */
+
+#define SYSTEMD_DESTINATION "org.freedesktop.systemd1"
+#define SYSTEMD_PATH "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
+#define JOB_TIMEOUT_USEC (30 * UINT64_C(1000000))
+
+int cgroup_systemd_connect(sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        const char *unique;
+        int r;
+
+        *ret = NULL;
+        if (sd_booted() <= 0)
+                return 0;
+        r = sd_bus_open_system(&bus);
+        if (r >= 0)
+                r = sd_bus_get_unique_name(bus, &unique); /* waits for the bus to answer */
+        if (r < 0) {
+                log_debug_errno(r, "systemd is PID 1 but its bus is out of reach (%m): syscon manages the "
+                                "container's cgroup itself.");
+                return 0;
+        }
+        *ret = TAKE_PTR(bus);
+        return 1;
+}
+
+struct job {
+        const char *path;
+        char result[32];
+        bool done;
+};
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct job *job = userdata;
+        const char *path, *unit, *result;
+        uint32_t id;
+
+        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0 || !job->path ||
+            !streq(path, job->path))
+                return 0;
+        snprintf(job->result, sizeof job->result, "%s", result);
+        job->done = true;
+        return 0;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static int wait_for_job(sd_bus *bus, struct job *job) {
+        uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
+
+        while (!job->done) {
+                uint64_t now;
+                int r = sd_bus_process(bus, NULL);
+
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                now = now_usec();
+                if (now >= deadline)
+                        return -ETIMEDOUT;
+                r = sd_bus_wait(bus, deadline - now);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Calls a manager method that returns a job, and waits for the job to finish. The JobRemoved
+ * signal reaches the client that asked for the job without a Subscribe(); the match is in place
+ * before the call, so it cannot be missed. Returns the bus error's errno; sets `error`. */
+static int call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char result[static 32]) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        struct job job = {};
+        int r;
+
+        r = sd_bus_match_signal(bus, &slot, SYSTEMD_DESTINATION, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
+                                on_job_removed, &job);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &job.path);
+        if (r >= 0)
+                r = wait_for_job(bus, &job);
+        if (r < 0)
+                return r;
+        snprintf(result, 32, "%s", job.result);
+        return 0;
+}
+
+static int append_cpus(sd_bus_message *m, const cpu_set_t *cpus) {
+        uint8_t bytes[CPU_SETSIZE / 8] = {};
+        size_t n = 0;
+        int r;
+
+        for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+                if (CPU_ISSET(cpu, cpus)) {
+                        bytes[cpu / 8] |= (uint8_t) (1u << (cpu % 8));
+                        n = (size_t) cpu / 8 + 1;
+                }
+        r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "AllowedCPUs");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "ay");
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', bytes, n);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int append_u64(sd_bus_message *m, const char *name, uint64_t value, bool set) {
+        return set ? sd_bus_message_append(m, "(sv)", name, "t", value) : 0;
+}
+
+static int append_limits(sd_bus_message *m, const struct cgroup *cg) {
+        const struct cgroup_properties *p = &cg->properties;
+        int r;
+
+        r = append_u64(m, "MemoryMax", cgroup_limit_resolve(p->memory_max, cg->memory_total),
+                       p->memory_max.kind != CGROUP_LIMIT_UNSET);
+        if (r >= 0)
+                r = append_u64(m, "MemoryHigh", cgroup_limit_resolve(p->memory_high, cg->memory_total),
+                               p->memory_high.kind != CGROUP_LIMIT_UNSET);
+        if (r >= 0)
+                r = append_u64(m, "MemorySwapMax", cgroup_limit_resolve(p->memory_swap_max, cg->memory_total),
+                               p->memory_swap_max.kind != CGROUP_LIMIT_UNSET);
+        if (r >= 0)
+                r = append_u64(m, "TasksMax", cgroup_limit_resolve(p->tasks_max, cg->tasks_total),
+                               p->tasks_max.kind != CGROUP_LIMIT_UNSET);
+        if (r >= 0)
+                r = append_u64(m, "CPUQuotaPerSecUSec", p->cpu_quota_per_sec_usec, p->cpu_quota_per_sec_usec > 0);
+        if (r >= 0)
+                r = append_u64(m, "CPUWeight", p->cpu_weight, p->cpu_weight > 0);
+        if (r >= 0)
+                r = append_u64(m, "IOWeight", p->io_weight, p->io_weight > 0);
+        if (r >= 0 && p->allowed_cpus_set)
+                r = append_cpus(m, &p->allowed_cpus);
+        return r;
+}
+
+static int append_scope_properties(sd_bus_message *m, const struct cgroup *cg, pid_t pid) {
+        char description[128];
+        int r;
+
+        snprintf(description, sizeof description, "syscon container %s", cg->machine);
+        r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", description,
+                                          "Slice", "s", CGROUP_SLICE, "Delegate", "b", 1,
+                                          /* a failed scope is not kept around to block the name */
+                                          "CollectMode", "s", "inactive-or-failed",
+                                          "PIDs", "au", 1, (uint32_t) pid);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "MemoryAccounting", "b", 1,
+                                          "TasksAccounting", "b", 1, "CPUAccounting", "b", 1);
+        if (r >= 0)
+                r = append_limits(m, cg);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+int cgroup_systemd_start_scope(const struct cgroup *cg, pid_t pid) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char result[32];
+        int r;
+
+        r = sd_bus_message_new_method_call(cg->bus, &m, SYSTEMD_DESTINATION, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                           "StartTransientUnit");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", cg->unit, "fail");
+        if (r >= 0)
+                r = append_scope_properties(m, cg, pid);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "a(sa(sv))", 0);
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the request for the scope %s: %m", cg->unit);
+
+        r = call_job(cg->bus, m, &error, result);
+        if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists"))
+                return log_error_errno(-EBUSY, "A container named %s is already running (systemd has the unit "
+                                       "%s); choose another name with --machine=.", cg->machine, cg->unit);
+        if (r < 0)
+                return log_error_errno(r, "systemd did not create the scope %s for the container: %s",
+                                       cg->unit, error.message ?: strerror(-r));
+        if (!streq(result, "done"))
+                return log_error_errno(-EIO, "systemd did not start the scope %s for the container: the job's "
+                                       "result is \"%s\". See journalctl -u %s.", cg->unit, result, cg->unit);
+        return 0;
+}
+
+int cgroup_systemd_stop_scope(const struct cgroup *cg) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char result[32];
+        int r;
+
+        r = sd_bus_message_new_method_call(cg->bus, &m, SYSTEMD_DESTINATION, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                           "StopUnit");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", cg->unit, "replace");
+        if (r >= 0)
+                r = call_job(cg->bus, m, &error, result);
+        if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+                return 0;
+        if (r < 0)
+                return log_warning_errno(r, "Failed to stop the scope %s: %s", cg->unit,
+                                         error.message ?: strerror(-r));
+        return 0;
+}

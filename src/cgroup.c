@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "log.h"
+
+/* Placement: where the container's cgroups go, their life from creation to removal, and the lock
+ * that tells a running container from the leftovers of a supervisor that was SIGKILLed.
+ *
+ * The supervisor holds an flock on the container's cgroup2 directory for as long as it runs: a
+ * directory of the same name that nobody holds is stale, and the next start of that name removes
+ * it. Creating and removing the directories happens under an flock on syscon's own cgroup2
+ * directory, so that two starts of one name cannot both succeed. */
+
+/* The guest's init builds its own tree in its cgroup2 directory; a bound on its depth keeps the
+ * supervisor's walk over it (when removing it) bounded too. */
+#define CONTAINER_MAX_DEPTH "32"
+
+static int tree_path(const struct cgroup_hierarchy *h, char buf[static PATH_MAX]) {
+        int n = streq(h->base, ".") ? snprintf(buf, PATH_MAX, "%s", CGROUP_TREE)
+                                    : snprintf(buf, PATH_MAX, "%s/%s", h->base, CGROUP_TREE);
+
+        return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+static int open_tree(const struct cgroup_hierarchy *h) {
+        char path[PATH_MAX];
+        int r = tree_path(h, path);
+
+        return r < 0 ? r : RET_NERRNO(openat(h->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+static int lock_base(const struct cgroup *cg) {
+        _cleanup_close_ int fd = openat(cg->unified->root_fd, cg->unified->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0 || flock(fd, LOCK_EX) < 0)
+                return log_error_errno(-errno, "Failed to lock syscon's cgroup /%s: %m", cg->unified->base);
+        return TAKE_FD(fd);
+}
+
+/* Removes the container's directory in every hierarchy, the unified one (with the lock) last, and
+ * then BASE/syscon wherever it is empty. */
+static void remove_dirs(struct cgroup *cg) {
+        for (size_t i = cg->n_hierarchies; i-- > 0;) {
+                struct cgroup_hierarchy *h = cg->hierarchies + i;
+                _cleanup_close_ int tree = open_tree(h);
+                char path[PATH_MAX];
+                int r;
+
+                if (tree < 0)
+                        continue;
+                r = cgroup_remove(tree, cg->dir_name);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to remove the cgroup /%s/%s/%s: %m", h->base, CGROUP_TREE,
+                                          cg->dir_name);
+                h->dir_fd = safe_close(h->dir_fd);
+                /* Not empty (another container's, or a busy v1 one): fine, the last one out removes it. */
+                if (tree_path(h, path) >= 0)
+                        (void) unlinkat(h->root_fd, path, AT_REMOVEDIR);
+        }
+}
+
+/* A directory of this name that nobody holds: its supervisor was killed. Its processes (there are
+ * none unless something kept the container alive) go, and so do its directories. */
+static int remove_stale(struct cgroup *cg) {
+        _cleanup_close_ int tree = open_tree(cg->unified), fd = -EBADF;
+        bool found = false;
+
+        if (tree >= 0)
+                fd = openat(tree, cg->dir_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno == EWOULDBLOCK)
+                        return log_error_errno(-EBUSY, "A container named %s is already running (it has the "
+                                               "cgroup %s); choose another name with --machine=.",
+                                               cg->machine, cg->path);
+                return log_error_errno(-errno, "Failed to lock the cgroup %s: %m", cg->path);
+        }
+        for (size_t i = 0; i < cg->n_hierarchies && !found; i++) {
+                _cleanup_close_ int t = open_tree(cg->hierarchies + i);
+                found = t >= 0 && faccessat(t, cg->dir_name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0;
+        }
+        if (!found)
+                return 0;
+
+        log_info("Removing the cgroups of container %s, left behind by a syscon that was killed.", cg->machine);
+        if (fd >= 0) {
+                int r = cgroup_kill(fd, cg->path);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to kill the processes left in %s: %m", cg->path);
+        }
+        remove_dirs(cg);
+        return 0;
+}
+
+static int make_dir(int parent_fd, const char *name) {
+        return RET_NERRNO(mkdirat(parent_fd, name, 0755));
+}
+
+/* BASE/syscon (if missing) and BASE/syscon/NAME in one hierarchy, with what they need before they
+ * can take processes and limits. */
+static int create_dir(struct cgroup *cg, struct cgroup_hierarchy *h) {
+        _cleanup_close_ int base = -EBADF, tree = -EBADF;
+        char path[PATH_MAX];
+        int r;
+
+        base = openat(h->root_fd, h->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (base < 0)
+                return -errno;
+        r = tree_path(h, path);
+        if (r >= 0) {
+                r = make_dir(h->root_fd, path);
+                r = r == -EEXIST ? 0 : r;
+        }
+        if (r >= 0)
+                r = tree = open_tree(h);
+        if (r >= 0)
+                r = cgroup_cpuset_inherit(h, base, tree);
+        if (r >= 0 && h->unified)
+                r = cgroup_limits_enable(cg, base, tree);
+        if (r >= 0)
+                r = make_dir(tree, cg->dir_name);
+        if (r < 0)
+                return r;
+        h->dir_fd = openat(tree, cg->dir_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (h->dir_fd < 0)
+                return -errno;
+        if (h->unified) {
+                if (flock(h->dir_fd, LOCK_EX | LOCK_NB) < 0)
+                        return -errno;
+                return cgroup_write(h->dir_fd, "cgroup.max.depth", CONTAINER_MAX_DEPTH);
+        }
+        return cgroup_cpuset_inherit(h, tree, h->dir_fd);
+}
+
+static int place(struct cgroup *cg) {
+        _cleanup_close_ int lock = lock_base(cg);
+        int r;
+
+        if (lock < 0)
+                return lock;
+        r = remove_stale(cg);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < cg->n_hierarchies; i++) {
+                struct cgroup_hierarchy *h = cg->hierarchies + i;
+
+                r = create_dir(cg, h);
+                if (r == -EBUSY || r == -EOPNOTSUPP)
+                        break; /* logged */
+                if (r < 0) {
+                        log_error_errno(r, "Failed to create the container's cgroup /%s/%s/%s%s%s: %m", h->base,
+                                        CGROUP_TREE, cg->dir_name, h->unified ? "" : " in the hierarchy ",
+                                        h->controllers);
+                        break;
+                }
+        }
+        if (r >= 0)
+                r = cgroup_limits_apply(cg);
+        if (r < 0)
+                remove_dirs(cg);
+        return r;
+}
+
+/* With a scope, a unit of this name that nobody holds is stale: systemd stops it. */
+static int prepare_scope(struct cgroup *cg) {
+        _cleanup_close_ int fd = -EBADF;
+        char path[PATH_MAX];
+
+        snprintf(path, sizeof path, "%s/%s", CGROUP_SLICE, cg->unit);
+        fd = openat(cg->unified->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+                return log_error_errno(-EBUSY, "A container named %s is already running (it has the scope %s); "
+                                       "choose another name with --machine=.", cg->machine, cg->unit);
+        return cgroup_systemd_stop_scope(cg);
+}
+
+static int read_u64_file(const char *path, uint64_t *ret) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char buf[32];
+        ssize_t n;
+
+        if (fd < 0)
+                return -errno;
+        n = read(fd, buf, sizeof buf - 1);
+        if (n <= 0)
+                return n < 0 ? -errno : -EBADMSG;
+        buf[n] = 0;
+        return sscanf(buf, "%" SCNu64, ret) == 1 ? 0 : -EBADMSG;
+}
+
+/* What percentages are of: the host's RAM, and the number of tasks it can have at all. */
+static int read_totals(struct cgroup *cg) {
+        uint64_t pid_max, threads_max;
+        int r;
+
+        cg->memory_total = (uint64_t) sysconf(_SC_PHYS_PAGES) * (uint64_t) sysconf(_SC_PAGESIZE);
+        r = read_u64_file("/proc/sys/kernel/pid_max", &pid_max);
+        if (r >= 0)
+                r = read_u64_file("/proc/sys/kernel/threads-max", &threads_max);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the host's task limits: %m");
+        cg->tasks_total = pid_max < threads_max ? pid_max : threads_max;
+        return 0;
+}
+
+static int cgroup_new(const struct cgroup_properties *p, const char *machine, struct cgroup **ret) {
+        struct cgroup *cg = calloc(1, sizeof *cg);
+        char name[PATH_MAX];
+
+        if (!cg)
+                return -ENOMEM;
+        *ret = cg;
+        cg->properties = *p;
+        cg->machine = strdup(machine);
+        cg->dir_name = strdup(cgroup_dir_name_escape(machine, name, sizeof name));
+        return cg->machine && cg->dir_name ? 0 : -ENOMEM;
+}
+
+static void cgroup_free(struct cgroup *cg) {
+        for (size_t i = 0; i < cg->n_hierarchies; i++)
+                cgroup_hierarchy_done(cg->hierarchies + i);
+        sd_bus_flush_close_unref(cg->bus);
+        free(cg->unit);
+        free(cg->path);
+        free(cg->dir_name);
+        free(cg->machine);
+        free(cg);
+}
+
+/* Where the container's cgroup2 directory is, and what cgroup2 can offer it. */
+static int locate(struct cgroup *cg) {
+        const struct cgroup_hierarchy *u = cg->unified;
+        _cleanup_close_ int parent = -EBADF;
+        int r;
+
+        if (cg->bus) {
+                if (asprintf(&cg->unit, "syscon-%s.scope", cg->machine) < 0)
+                        return -ENOMEM;
+                parent = openat(u->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        } else {
+                bool root = streq(u->base, ".");
+
+                if (asprintf(&cg->path, "/%s%s%s/%s", root ? "" : u->base, root ? "" : "/", CGROUP_TREE,
+                             cg->dir_name) < 0)
+                        return -ENOMEM;
+                parent = openat(u->root_fd, u->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
+        if (parent < 0)
+                return -errno;
+        r = cgroup_read(parent, "cgroup.controllers", cg->unified_controllers, sizeof cg->unified_controllers);
+        return r == -ENOENT ? 0 : r;
+}
+
+int cgroup_prepare(const struct cgroup_properties *p, const char *machine, struct cgroup **ret) {
+        struct cgroup *cg = NULL;
+        int r;
+
+        r = cgroup_new(p, machine, &cg);
+        if (r >= 0)
+                r = cgroup_detect_mode(&cg->mode);
+        if (r < 0) {
+                cgroup_free(cg);
+                return log_error_errno(r, "Failed to set up the container's cgroup: %m");
+        }
+        r = cgroup_systemd_connect(&cg->bus);
+        if (r >= 0)
+                r = cgroup_open_hierarchies(cg);
+        if (r >= 0) {
+                r = locate(cg);
+                if (r < 0)
+                        log_error_errno(r, "Failed to look at syscon's own cgroup: %m");
+        }
+        if (r >= 0)
+                r = read_totals(cg);
+        if (r >= 0)
+                r = cgroup_limits_check(cg);
+        if (r >= 0)
+                r = cg->bus ? prepare_scope(cg) : place(cg);
+        if (r < 0) {
+                cgroup_free(cg);
+                return r;
+        }
+        *ret = cg;
+        return 0;
+}
+
+static int attach_scope(struct cgroup *cg, pid_t pid) {
+        int r = cgroup_systemd_start_scope(cg, pid);
+
+        if (r < 0)
+                return r;
+        r = cgroup_open_dirs_of(cg, pid);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find the scope %s that systemd made: %m", cg->unit);
+        if (flock(cg->unified->dir_fd, LOCK_EX | LOCK_NB) < 0)
+                return log_error_errno(-errno, "Failed to lock the cgroup %s: %m", cg->path);
+        return cgroup_limits_verify(cg);
+}
+
+int cgroup_attach(struct cgroup *cg, pid_t pid) {
+        char value[32];
+
+        if (cg->bus)
+                return attach_scope(cg, pid);
+        snprintf(value, sizeof value, "%d", (int) pid);
+        for (size_t i = 0; i < cg->n_hierarchies; i++) {
+                const struct cgroup_hierarchy *h = cg->hierarchies + i;
+                int r = cgroup_write(h->dir_fd, "cgroup.procs", value);
+
+                if (r < 0)
+                        return log_error_errno(r, "Failed to move the container into its cgroup %s%s%s: %m",
+                                               cg->path, h->unified ? "" : " of the hierarchy ", h->controllers);
+        }
+        return 0;
+}
+
+int cgroup_delegate(struct cgroup *cg, uid_t uid, gid_t gid) {
+        int r = cgroup_chown(cg->unified->dir_fd, uid, gid);
+
+        if (r < 0)
+                return log_error_errno(r, "Failed to hand the cgroup %s to the container's root: %m", cg->path);
+        return 0;
+}
+
+void cgroup_finish(struct cgroup *cg, bool quiet) {
+        struct cgroup_stats stats;
+        int r;
+
+        if (!cg)
+                return;
+        if (cg->unified->dir_fd >= 0) {
+                if (!quiet && cgroup_get_stats(cg, &stats) >= 0)
+                        cgroup_report_oom(cg, &stats);
+                r = cgroup_kill(cg->unified->dir_fd, cg->path);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to kill what is left in the cgroup %s: %m", cg->path);
+        }
+        if (cg->bus)
+                (void) cgroup_systemd_stop_scope(cg);
+        else {
+                _cleanup_close_ int lock = lock_base(cg);
+                remove_dirs(cg);
+        }
+        cgroup_free(cg);
+}
