@@ -34,6 +34,7 @@ struct custom_mount {
         char *target;  /* absolute path inside the container, normalized */
         char *options; /* tmpfs options, or NULL */
         bool recursive; /* bind: rbind (default) or norbind */
+        bool idmap;     /* bind with user namespaces: ID-mapped like the tree (default) or not */
 };
 
 struct config {
@@ -53,6 +54,8 @@ struct config {
         bool quiet;
         bool private_network;
         struct cgroup_properties properties; /* --property=, resource limits */
+        char *init;         /* boot: the init inside the tree, or NULL to look it up */
+        char *uuid;         /* lower-case UUID, or NULL for a random one */
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

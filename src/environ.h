@@ -15,4 +15,7 @@ int environ_build(const struct config *c, const struct user_identity *user,
                   const char *container_uuid, const char *term, char ***ret);
 
 void strv_free(char **l);
+
+/* Formats an entry into l[*n] and increments *n; `l` must have room for it. */
+int strv_push_printf(char **l, size_t *n, const char *format, ...) _printf_(3, 4);
 DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
