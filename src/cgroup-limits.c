@@ -103,7 +103,7 @@ static int cpu_weight_v2(const struct cgroup *cg, int fd, const char **file) {
  * so that a limit that cannot hold is an error on both versions. */
 static int cpus_check_subset(const struct cgroup *cg, int fd, const char *parent_file) {
         _cleanup_close_ int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        char list[CPU_LIST_MAX];
+        char list[CPU_LIST_MAX], wanted[CPU_LIST_MAX];
         cpu_set_t available, both;
         int r;
 
@@ -117,8 +117,9 @@ static int cpus_check_subset(const struct cgroup *cg, int fd, const char *parent
         CPU_AND(&both, &available, &cg->properties.allowed_cpus);
         if (CPU_EQUAL(&both, &cg->properties.allowed_cpus))
                 return 0;
-        log_error("Cannot enforce AllowedCPUs=: it names CPUs the container's cgroup cannot have; "
-                  "this host offers %s.", list);
+        r = cgroup_cpus_format(&cg->properties.allowed_cpus, wanted, sizeof wanted);
+        log_error("Cannot enforce AllowedCPUs=%s: it names CPUs the container's cgroup cannot have; "
+                  "this host offers %s.", r < 0 ? "..." : wanted, list);
         return -EDOM;
 }
 

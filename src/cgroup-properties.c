@@ -124,7 +124,7 @@ static void *field_of(struct cgroup_properties *p, const struct property *def) {
 
 /* Sizes (MemoryMax) and counts (TasksMax): a number, a percentage of what the host has, infinity. */
 static const char *parse_limit(struct cgroup_properties *p, const struct property *def, const char *value,
-                               int (*parse_number)(const char *, uint64_t *)) {
+                               int (*parse_number)(const char *, uint64_t *), const char *not_a_number) {
         struct cgroup_limit l = { CGROUP_LIMIT_ABSOLUTE, 0 };
         int r;
 
@@ -142,7 +142,7 @@ static const char *parse_limit(struct cgroup_properties *p, const struct propert
         if (r == -ERANGE)
                 return "the value is out of range";
         if (r < 0)
-                return l.kind == CGROUP_LIMIT_PERMYRIAD ? "not a percentage" : "not a number";
+                return l.kind == CGROUP_LIMIT_PERMYRIAD ? "not a percentage" : not_a_number;
         if (l.value == 0 && !def->zero_ok)
                 return "a limit of 0 leaves the container nothing to run with";
         *(struct cgroup_limit *) field_of(p, def) = l;
@@ -150,21 +150,21 @@ static const char *parse_limit(struct cgroup_properties *p, const struct propert
 }
 
 static const char *parse_size_limit(struct cgroup_properties *p, const struct property *def, const char *value) {
-        return parse_limit(p, def, value, parse_size);
+        return parse_limit(p, def, value, parse_size, "not a size");
 }
 
 static const char *parse_count_limit(struct cgroup_properties *p, const struct property *def, const char *value) {
-        return parse_limit(p, def, value, parse_u64);
+        return parse_limit(p, def, value, parse_u64, "not a number");
 }
 
 static const char *parse_cpu_quota(struct cgroup_properties *p, const struct property *def, const char *value) {
-        uint64_t permyriad;
+        uint64_t permyriad, usec;
         int r;
 
         if (!ends_with_percent(value))
                 return "not a percentage";
         r = parse_permyriad(value, &permyriad);
-        if (r >= 0 && __builtin_mul_overflow(permyriad, USEC_PER_SEC_PER_PERMYRIAD, &p->cpu_quota_per_sec_usec))
+        if (r >= 0 && __builtin_mul_overflow(permyriad, USEC_PER_SEC_PER_PERMYRIAD, &usec))
                 r = -ERANGE;
         if (r == -ERANGE)
                 return "the value is out of range";
@@ -172,6 +172,7 @@ static const char *parse_cpu_quota(struct cgroup_properties *p, const struct pro
                 return "not a percentage";
         if (permyriad == 0)
                 return "a quota of 0% would never let the container run";
+        p->cpu_quota_per_sec_usec = usec;
         return NULL;
 }
 
@@ -334,7 +335,7 @@ int cgroup_cpus_parse(const char *s, cpu_set_t *ret) {
                 uint64_t first, last;
                 int r;
 
-                s += strspn(s, ", \t");
+                s += strspn(s, ", \t\n");
                 if (!*s)
                         break;
                 r = parse_cpu_number(&s, &first);
@@ -345,7 +346,7 @@ int cgroup_cpus_parse(const char *s, cpu_set_t *ret) {
                 }
                 if (r < 0)
                         return r;
-                if (*s && !strchr(", \t", *s))
+                if (*s && !strchr(", \t\n", *s))
                         return -EINVAL;
                 if (last < first)
                         return -EDOM;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "userns.h"
 
@@ -23,6 +24,7 @@ struct container_spec {
         bool idmap_tree;         /* ID-map the tree through the user namespace */
         bool boot;               /* the tree's own init is PID 1: offer it the container interface */
         const char *container_uuid;
+        struct cgroup *cgroup;   /* made by cgroup_prepare(); the child joins it before it proceeds */
 };
 
 struct container {

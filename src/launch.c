@@ -123,7 +123,7 @@ static int clone_mounts(const struct config *c, const struct launch *l, struct m
 }
 
 static int start_and_supervise(const struct config *c, const struct launch *l, struct mount_clones *m,
-                               struct supervisor_result *ret) {
+                               struct cgroup *cg, struct supervisor_result *ret) {
         struct container ct = CONTAINER_NULL;
         const struct container_spec spec = {
                 .config = c,
@@ -139,6 +139,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .idmap_tree = l->idmap_tree,
                 .boot = c->verb == VERB_BOOT,
                 .container_uuid = l->container_uuid,
+                .cgroup = cg,
         };
         int r;
 
@@ -162,6 +163,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
 
 int launch_once(const struct config *c, const struct launch *l, struct supervisor_result *ret) {
         struct mount_clones m = { .tree_fd = -EBADF };
+        struct cgroup *cg = NULL;
         sigset_t mask;
         int r;
 
@@ -169,10 +171,14 @@ int launch_once(const struct config *c, const struct launch *l, struct superviso
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return log_error_errno(-errno, "Failed to block signals: %m");
 
-        r = clone_mounts(c, l, &m);
+        r = cgroup_prepare(&c->properties, c->machine, &cg);
         if (r >= 0)
-                r = start_and_supervise(c, l, &m, ret);
+                r = clone_mounts(c, l, &m);
+        if (r >= 0)
+                r = start_and_supervise(c, l, &m, cg, ret);
         mount_clones_done(&m);
+        /* PID 1 is reaped by now: what the kernel accounted to the container is final. */
+        cgroup_finish(cg, r < 0);
         return r;
 }
 

@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper.h"
+
 #define EXIT_USAGE 2
 #define EXIT_OBSERVATION_FAILED 3
 #define MAX_ENTRIES 1024
@@ -59,7 +61,8 @@ static int usage(void) {
                 "  pid | pid1-exe | pids | zombies | env | fds [PID] | mounts | hostname | uid | cwd\n"
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
-                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n",
+                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  memhog STEP_MB MAX_MB | forks HOLD_MS | busy SECONDS | affinity | cgroup\n",
                 program);
         return EXIT_USAGE;
 }
@@ -750,11 +753,15 @@ int main(int argc, char *argv[]) {
         const char *cmd = argc > 1 ? argv[1] : NULL;
         const char *a1 = argc > 2 ? argv[2] : NULL, *a2 = argc > 3 ? argv[3] : NULL;
         long v;
+        int r;
 
         if (argv[0] && *argv[0])
                 program = argv[0];
         if (!cmd)
                 return usage();
+        r = helper_cgroup(cmd, a1, a2);
+        if (r != HELPER_NOT_MINE)
+                return r;
 
         if (strcmp(cmd, "pid") == 0)
                 return cmd_pid();

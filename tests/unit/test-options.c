@@ -483,6 +483,22 @@ static void test_kill_signal(void **state) {
         FAILS("--kill-signal=-9", "/tree");
 }
 
+static void test_property(void **state) {
+        struct config c = {};
+
+        PARSE_OK(&c, "--property=MemoryMax=1G", "--property", "TasksMax=20", "/tree");
+        assert_int_equal(c.properties.memory_max.kind, CGROUP_LIMIT_ABSOLUTE);
+        assert_true(c.properties.memory_max.value == 1024 * 1024 * 1024);
+        assert_int_equal(c.properties.tasks_max.kind, CGROUP_LIMIT_ABSOLUTE);
+        assert_true(c.properties.tasks_max.value == 20);
+        config_done(&c);
+
+        FAILS("--property=MemoryMax=banana", "/tree");
+        FAILS("--property=Bogus=1", "/tree");
+        FAILS("--property=", "/tree");
+        FAILS("--property");
+}
+
 /* Runs options_parse() with `fd` going to a file, and returns what was written to it. */
 static char *parse_capturing(int fd, enum verb verb, char **argv, int *ret) {
         FILE *f = tmpfile();
@@ -609,6 +625,7 @@ int main(void) {
                 cmocka_unit_test(test_flags),
                 cmocka_unit_test(test_console),
                 cmocka_unit_test(test_kill_signal),
+                cmocka_unit_test(test_property),
                 cmocka_unit_test(test_error_messages),
                 cmocka_unit_test(test_help),
                 cmocka_unit_test(test_boot),
