@@ -304,21 +304,28 @@ static int attach_scope(struct cgroup *cg, pid_t pid) {
         return cgroup_limits_verify(cg);
 }
 
-int cgroup_attach(struct cgroup *cg, pid_t pid) {
-        char value[32];
+int cgroup_clone_fd(const struct cgroup *cg) {
+        return cg->bus ? -EBADF : cg->unified->dir_fd;
+}
 
-        if (cg->bus)
-                return attach_scope(cg, pid);
-        snprintf(value, sizeof value, "%d", (int) pid);
+/* Writing "0" (the caller itself) to a v1 "tasks" file moves one thread without the global lock;
+ * the child is single-threaded, so that is the whole process. */
+int cgroup_join(const struct cgroup *cg) {
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 const struct cgroup_hierarchy *h = cg->hierarchies + i;
-                int r = cgroup_write(h->dir_fd, "cgroup.procs", value);
+                int r;
 
+                if (h->unified || h->dir_fd < 0 || cg->bus)
+                        continue;
+                r = cgroup_write(h->dir_fd, "tasks", "0");
                 if (r < 0)
-                        return log_error_errno(r, "Failed to move the container into its cgroup %s%s%s: %m",
-                                               cg->path, h->unified ? "" : " of the hierarchy ", h->controllers);
+                        return r;
         }
         return 0;
+}
+
+int cgroup_attach(struct cgroup *cg, pid_t pid) {
+        return cg->bus ? attach_scope(cg, pid) : 0;
 }
 
 int cgroup_delegate(struct cgroup *cg, uid_t uid, gid_t gid) {

@@ -26,8 +26,21 @@ struct cgroup;
  * host cannot enforce is an error. Logs, and returns a negative errno with nothing left behind. */
 int cgroup_prepare(const struct cgroup_properties *p, const char *machine, struct cgroup **ret);
 
-/* After clone, before the child goes on: moves the container's PID 1 into its cgroups, or starts
- * the systemd scope around it and waits for systemd to have done so. Logs. */
+/* Moving a process into a cgroup by writing its PID to cgroup.procs waits for an RCU grace period
+ * (the kernel's global threadgroup lock), milliseconds per container. So syscon never does that:
+ * the container is cloned straight into its cgroup2 directory (CLONE_INTO_CGROUP with this fd), and
+ * joins its v1 cgroups itself (cgroup_join()), which the kernel does without that lock.
+ * Returns -EBADF when the cgroup does not exist yet (a systemd scope is made around the child). */
+int cgroup_clone_fd(const struct cgroup *cg);
+
+/* In the child, after clone and before it drops the host's root (it must still be that to move
+ * itself in v1 hierarchies): joins the container's v1 cgroups. Does not log; returns a negative
+ * errno for the child to report. */
+int cgroup_join(const struct cgroup *cg);
+
+/* In the supervisor after clone, before the child goes on: with systemd, starts the scope around
+ * the container's PID 1 and waits for systemd to have done so; otherwise the child is already in
+ * place, or puts itself there. Logs. */
 int cgroup_attach(struct cgroup *cg, pid_t pid);
 
 /* With a user namespace, after cgroup_attach(): hands the container's cgroup2 directory (and the
