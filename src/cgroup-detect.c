@@ -13,8 +13,9 @@
  * from statfs(), /proc/self/cgroup and /proc/self/mountinfo, never assumed. */
 
 /* The v1 hierarchies a container joins: the controllers limits and accounting use, and systemd's
- * named hierarchy, so that tools reading it see the container as a unit of its own. */
-static const char *const managed_v1[] = { "memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "name=systemd" };
+ * named hierarchy, so that tools reading it see the container as a unit of its own. blkio only for
+ * IOWeight=: every hierarchy costs a directory made and removed per start. */
+static const char *const managed_v1[] = { "memory", "cpu", "cpuacct", "cpuset", "pids", "name=systemd" };
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
 
@@ -110,49 +111,20 @@ const char *cgroup_dir_name_escape(const char *machine, char *buf, size_t size) 
         return buf;
 }
 
+static bool is_below(const char *path, const char *mount_root) {
+        size_t n = streq(mount_root, "/") ? 0 : strlen(mount_root);
+
+        return strncmp(path, mount_root, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
+
 /* `path` as seen from a mount whose root is `mount_root`: "." or "a/b", or NULL when the mount does
  * not show it. */
 static char *path_below(const char *path, const char *mount_root) {
-        size_t n = streq(mount_root, "/") ? 0 : strlen(mount_root);
-
-        if (strncmp(path, mount_root, n) != 0 || (path[n] != '/' && path[n] != 0))
+        if (!is_below(path, mount_root))
                 return NULL;
-        path += n;
+        path += streq(mount_root, "/") ? 0 : strlen(mount_root);
         path += strspn(path, "/");
         return strdup(*path ? path : ".");
-}
-
-/* Finds the mount of the v1 hierarchy with `controllers` in mountinfo; returns its directory fd
- * and syscon's cgroup `path` relative to it. */
-static int open_v1_mount(const char *controllers, const char *path, char **ret_mount_root, char **ret_base) {
-        _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0;
-
-        if (!f)
-                return -errno;
-        while (getline(&line, &size, f) > 0) {
-                char root[4096], mount_point[4096], fstype[32], super_options[4096];
-                const char *sep = strstr(line, " - ");
-
-                /* Paths with spaces come escaped (\040): no cgroup mount has them, so skip those. */
-                if (!sep || sscanf(line, "%*u %*u %*s %4095s %4095s", root, mount_point) != 2 ||
-                    sscanf(sep, " - %31s %*s %4095s", fstype, super_options) != 2 || strchr(mount_point, '\\'))
-                        continue;
-                if (!streq(fstype, "cgroup") || !cgroup_controllers_match(controllers, super_options))
-                        continue;
-
-                _cleanup_free_ char *base = path_below(path, root), *mount_root = strdup(root);
-                if (!base || !mount_root)
-                        continue;
-                int fd = open(mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (fd < 0)
-                        return -errno;
-                *ret_base = TAKE_PTR(base);
-                *ret_mount_root = TAKE_PTR(mount_root);
-                return fd;
-        }
-        return -ENOENT;
 }
 
 /* On a legacy host the unified hierarchy still exists, just not mounted: a detached mount of it,
@@ -174,93 +146,141 @@ static int open_unified_root(enum cgroup_mode mode) {
                                O_PATH | O_DIRECTORY | O_CLOEXEC));
 }
 
-static bool is_managed_v1(const char *controllers) {
+static bool is_managed_v1(const struct cgroup *cg, const char *controllers) {
+        if (cg->properties.io_weight > 0 && cgroup_list_has(controllers, "blkio", ","))
+                return true;
         for (size_t i = 0; i < ELEMENTSOF(managed_v1); i++)
                 if (cgroup_list_has(controllers, managed_v1[i], ","))
                         return true;
         return false;
 }
 
-static int add_hierarchy(struct cgroup *cg, bool unified, const char *controllers, const char *path) {
-        struct cgroup_hierarchy *h;
-        int fd;
+/* One line of /proc/self/cgroup. */
+struct membership {
+        unsigned id;
+        char *controllers;
+        char *path;
+};
 
-        if (cg->n_hierarchies >= CGROUP_HIERARCHIES_MAX)
+#define MEMBERSHIPS_MAX 32
+
+static int add_hierarchy(struct cgroup *cg, bool unified, const char *controllers, int root_fd,
+                         const char *mount_root, const char *path) {
+        struct cgroup_hierarchy *h;
+
+        if (cg->n_hierarchies >= CGROUP_HIERARCHIES_MAX) {
+                safe_close(root_fd);
                 return -E2BIG;
-        h = cg->hierarchies + cg->n_hierarchies;
-        *h = (struct cgroup_hierarchy) { .unified = unified, .root_fd = -EBADF, .dir_fd = -EBADF };
-        h->controllers = strdup(controllers);
-        if (!h->controllers)
-                return -ENOMEM;
-        if (unified) {
-                fd = open_unified_root(cg->mode);
-                h->mount_root = strdup("/");
-                h->base = path_below(path, "/");
-        } else
-                fd = open_v1_mount(controllers, path, &h->mount_root, &h->base);
-        if (fd < 0 || !h->base || !h->mount_root) {
-                safe_close(fd);
-                cgroup_hierarchy_done(h);
-                return fd < 0 ? fd : -ENOMEM;
         }
-        h->root_fd = fd;
-        cg->n_hierarchies++;
+        h = cg->hierarchies + cg->n_hierarchies++;
+        *h = (struct cgroup_hierarchy) { .unified = unified, .root_fd = root_fd, .dir_fd = -EBADF };
+        h->controllers = strdup(controllers);
+        h->mount_root = strdup(mount_root);
+        h->base = path_below(path, mount_root);
+        if (!h->controllers || !h->mount_root || !h->base)
+                return -ENOMEM;
+        if (asprintf(&h->tree, "%s%s%s", streq(h->base, ".") ? "" : h->base, streq(h->base, ".") ? "" : "/",
+                     CGROUP_TREE) < 0 ||
+            asprintf(&h->dir, "%s/%s", h->tree, cg->dir_name) < 0) {
+                h->tree = h->dir = NULL;
+                return -ENOMEM;
+        }
         return 0;
 }
 
-/* Syscon's own cgroup in the unified hierarchy (the "0::" line), or in each v1 one. */
-static int scan_self(FILE *f, bool unified, struct cgroup *cg, char **ret_unified_path) {
+/* Each v1 hierarchy syscon uses, matched to its mount in one pass over mountinfo (a mount shows
+ * the hierarchy's controllers in its super options: "rw,cpu,cpuacct"). */
+static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n) {
+        _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
         _cleanup_free_ char *line = NULL;
         size_t size = 0;
-        int r;
 
-        rewind(f);
+        if (!f)
+                return -errno;
         while (getline(&line, &size, f) > 0) {
-                char *controllers, *path;
-                unsigned id;
+                char root[4096], mount_point[4096], fstype[32], super_options[4096];
+                const char *sep = strstr(line, " - ");
 
-                if (cgroup_parse_self_line(line, &id, &controllers, &path) < 0)
+                /* Paths with spaces come escaped (\040): no cgroup mount has them, so skip those. */
+                if (!sep || sscanf(line, "%*u %*u %*s %4095s %4095s", root, mount_point) != 2 ||
+                    sscanf(sep, " - %31s %*s %4095s", fstype, super_options) != 2 || strchr(mount_point, '\\') ||
+                    !streq(fstype, "cgroup"))
                         continue;
-                if (unified && id == 0) {
-                        *ret_unified_path = strdup(path);
-                        return *ret_unified_path ? 0 : -ENOMEM;
+                for (size_t i = 0; i < n; i++) {
+                        int fd, r;
+
+                        /* A mount of a part of the hierarchy that syscon is not in does not do. */
+                        if (m[i].id == 0 || !is_managed_v1(cg, m[i].controllers) ||
+                            !cgroup_controllers_match(m[i].controllers, super_options) || !is_below(m[i].path, root))
+                                continue;
+                        fd = open(mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (fd < 0)
+                                return -errno;
+                        r = add_hierarchy(cg, false, m[i].controllers, fd, root, m[i].path);
+                        if (r < 0)
+                                return r;
+                        m[i].id = 0; /* one mount each */
                 }
-                if (unified || id == 0 || !is_managed_v1(controllers))
-                        continue;
-                r = add_hierarchy(cg, false, controllers, path);
-                if (r < 0 && r != -ENOENT)
-                        return log_error_errno(r, "Failed to open the cgroup hierarchy %s: %m", controllers);
         }
-        /* No "0::" line: nothing ever mounted cgroup2 here, so everything is still in its root. */
-        if (unified)
-                *ret_unified_path = strdup("/");
-        return unified && !*ret_unified_path ? -ENOMEM : 0;
+        return 0;
+}
+
+static int read_memberships(char *buf, size_t size, struct membership m[static MEMBERSHIPS_MAX], size_t *ret_n) {
+        _cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        size_t used = 0, n = 0;
+        ssize_t k;
+
+        if (fd < 0)
+                return -errno;
+        while ((k = read(fd, buf + used, size - 1 - used)) > 0)
+                used += (size_t) k;
+        if (k < 0)
+                return -errno;
+        buf[used] = 0;
+        for (char *line = buf, *next; *line && n < MEMBERSHIPS_MAX; line = next) {
+                next = line + strcspn(line, "\n");
+                if (*next)
+                        *next++ = 0;
+                if (cgroup_parse_self_line(line, &m[n].id, &m[n].controllers, &m[n].path) >= 0)
+                        n++;
+        }
+        *ret_n = n;
+        return 0;
 }
 
 /* The unified hierarchy comes first: it is created first and removed last, and its directory
  * holds the lock that tells a running container from one whose supervisor was killed. */
 int cgroup_open_hierarchies(struct cgroup *cg) {
-        _cleanup_(fclosep) FILE *f = fopen("/proc/self/cgroup", "re");
-        _cleanup_free_ char *unified_path = NULL;
-        int r;
+        struct membership m[MEMBERSHIPS_MAX];
+        const char *unified_path = "/";
+        char buf[8192];
+        size_t n = 0;
+        int fd, r;
 
-        if (!f)
-                return log_error_errno(-errno, "Failed to read /proc/self/cgroup: %m");
-        r = scan_self(f, true, cg, &unified_path);
+        r = read_memberships(buf, sizeof buf, m, &n);
         if (r < 0)
                 return log_error_errno(r, "Failed to read /proc/self/cgroup: %m");
-        r = add_hierarchy(cg, true, "", unified_path);
+        /* No "0::" line: nothing ever mounted cgroup2 here, so everything is still in its root. */
+        for (size_t i = 0; i < n; i++)
+                if (m[i].id == 0)
+                        unified_path = m[i].path;
+        fd = open_unified_root(cg->mode);
+        if (fd < 0)
+                return log_error_errno(fd, "Failed to open the host's cgroup2 hierarchy: %m");
+        r = add_hierarchy(cg, true, "", fd, "/", unified_path);
+        if (r >= 0 && cg->mode != CGROUP_MODE_UNIFIED)
+                r = add_v1_hierarchies(cg, m, n);
         if (r < 0)
-                return log_error_errno(r, "Failed to open the host's cgroup2 hierarchy: %m");
+                return log_error_errno(r, "Failed to open the host's cgroup hierarchies: %m");
         cg->unified = cg->hierarchies;
-        if (cg->mode == CGROUP_MODE_UNIFIED)
-                return 0;
-        return scan_self(f, false, cg, NULL);
+        return 0;
 }
 
 void cgroup_hierarchy_done(struct cgroup_hierarchy *h) {
         free(h->controllers);
         free(h->base);
+        free(h->tree);
+        free(h->dir);
         free(h->mount_root);
         safe_close(h->root_fd);
         safe_close(h->dir_fd);

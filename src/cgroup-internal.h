@@ -24,6 +24,8 @@ struct cgroup_hierarchy {
         int root_fd;       /* the hierarchy's root as mounted (or the private cgroup2 mount) */
         char *mount_root;  /* the cgroup the mount shows as its root: "/" but in a cgroup namespace */
         char *base;        /* syscon's own cgroup, relative to root_fd: "." or "a/b" */
+        char *tree;        /* BASE/syscon */
+        char *dir;         /* BASE/syscon/NAME, the container's */
         int dir_fd;        /* the container's cgroup, or -EBADF */
 };
 
@@ -68,7 +70,8 @@ bool cgroup_list_has(const char *list, const char *word, const char *separators)
 /* cgroup-tree.c: creating, emptying and removing directories */
 /* `path`: the cgroup as /proc/PID/cgroup shows it in the unified hierarchy. */
 int cgroup_kill(int dir_fd, const char *path);
-int cgroup_remove(int parent_fd, const char *name);
+/* `path` relative to `parent_fd`, and everything below it. */
+int cgroup_remove(int parent_fd, const char *path);
 int cgroup_chown(int dir_fd, uid_t uid, gid_t gid);
 
 /* cgroup-limits.c */
@@ -76,7 +79,7 @@ int cgroup_limits_check(const struct cgroup *cg);
 int cgroup_limits_enable(const struct cgroup *cg, int base_fd, int tree_fd);
 int cgroup_limits_apply(const struct cgroup *cg);
 int cgroup_limits_verify(const struct cgroup *cg);
-int cgroup_cpuset_inherit(const struct cgroup_hierarchy *h, int parent_fd, int dir_fd);
+int cgroup_cpuset_inherit(int parent_fd, int dir_fd);
 
 /* cgroup-systemd.c */
 int cgroup_systemd_connect(sd_bus **ret);
@@ -84,4 +87,5 @@ int cgroup_systemd_start_scope(const struct cgroup *cg, pid_t pid);
 int cgroup_systemd_stop_scope(const struct cgroup *cg);
 
 /* cgroup-stats.c */
-void cgroup_report_oom(const struct cgroup *cg, const struct cgroup_stats *s);
+/* Logs an OOM kill in the container (and, at debug level, what it used). */
+void cgroup_report(const struct cgroup *cg);

@@ -325,11 +325,9 @@ int cgroup_limits_apply(const struct cgroup *cg) {
 }
 
 /* v1 cpusets start out with no CPUs and no memory nodes, and take no task until they have some. */
-int cgroup_cpuset_inherit(const struct cgroup_hierarchy *h, int parent_fd, int dir_fd) {
+int cgroup_cpuset_inherit(int parent_fd, int dir_fd) {
         static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 
-        if (!cgroup_hierarchy_has(h, "cpuset"))
-                return 0;
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 char value[CPU_LIST_MAX];
                 int r = cgroup_read(dir_fd, files[i], value, sizeof value);

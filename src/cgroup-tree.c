@@ -133,14 +133,12 @@ static int remove_dir(int parent_fd, const char *name) {
         }
 }
 
-/* Deepest first. The depth is bounded: syscon caps cgroup.max.depth of every directory it hands
- * to a container. */
-int cgroup_remove(int parent_fd, const char *name) {
+static int remove_children(int parent_fd, const char *path) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;
         int fd, r = 0;
 
-        fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        fd = openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return errno == ENOENT ? 0 : -errno;
         d = fdopendir(fd);
@@ -153,9 +151,20 @@ int cgroup_remove(int parent_fd, const char *name) {
                         int k = cgroup_remove(dirfd(d), de->d_name);
                         r = r < 0 ? r : k;
                 }
-        if (r < 0)
-                return r;
-        return remove_dir(parent_fd, name);
+        return r;
+}
+
+/* Deepest first, once the plain rmdir() found children (the container's own tree). The depth is
+ * bounded: syscon caps cgroup.max.depth of every directory it hands to a container. */
+int cgroup_remove(int parent_fd, const char *path) {
+        int r;
+
+        if (unlinkat(parent_fd, path, AT_REMOVEDIR) >= 0 || errno == ENOENT)
+                return 0;
+        if (errno != EBUSY && errno != ENOTEMPTY)
+                return -errno;
+        r = remove_children(parent_fd, path);
+        return r < 0 ? r : remove_dir(parent_fd, path);
 }
 
 /* What systemd's CGROUP_DELEGATION.md hands over with a cgroup: the directory itself, and the files

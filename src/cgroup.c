@@ -23,20 +23,6 @@
  * supervisor's walk over it (when removing it) bounded too. */
 #define CONTAINER_MAX_DEPTH "32"
 
-static int tree_path(const struct cgroup_hierarchy *h, char buf[static PATH_MAX]) {
-        int n = streq(h->base, ".") ? snprintf(buf, PATH_MAX, "%s", CGROUP_TREE)
-                                    : snprintf(buf, PATH_MAX, "%s/%s", h->base, CGROUP_TREE);
-
-        return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
-}
-
-static int open_tree(const struct cgroup_hierarchy *h) {
-        char path[PATH_MAX];
-        int r = tree_path(h, path);
-
-        return r < 0 ? r : RET_NERRNO(openat(h->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-}
-
 static int lock_base(const struct cgroup *cg) {
         _cleanup_close_ int fd = openat(cg->unified->root_fd, cg->unified->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -50,93 +36,97 @@ static int lock_base(const struct cgroup *cg) {
 static void remove_dirs(struct cgroup *cg) {
         for (size_t i = cg->n_hierarchies; i-- > 0;) {
                 struct cgroup_hierarchy *h = cg->hierarchies + i;
-                _cleanup_close_ int tree = open_tree(h);
-                char path[PATH_MAX];
-                int r;
+                int r = cgroup_remove(h->root_fd, h->dir);
 
-                if (tree < 0)
-                        continue;
-                r = cgroup_remove(tree, cg->dir_name);
                 if (r < 0)
-                        log_warning_errno(r, "Failed to remove the cgroup /%s/%s/%s: %m", h->base, CGROUP_TREE,
-                                          cg->dir_name);
+                        log_warning_errno(r, "Failed to remove the cgroup /%s: %m", h->dir);
                 h->dir_fd = safe_close(h->dir_fd);
                 /* Not empty (another container's, or a busy v1 one): fine, the last one out removes it. */
-                if (tree_path(h, path) >= 0)
-                        (void) unlinkat(h->root_fd, path, AT_REMOVEDIR);
+                (void) unlinkat(h->root_fd, h->tree, AT_REMOVEDIR);
         }
 }
 
-/* A directory of this name that nobody holds: its supervisor was killed. Its processes (there are
- * none unless something kept the container alive) go, and so do its directories. */
+/* A cgroup2 directory of this name that nobody holds: its supervisor was killed. Its processes
+ * (there are none unless something kept the container alive) go, and so do its directories. The
+ * cgroup2 directory is created first and removed last, so without it there is nothing stale. */
 static int remove_stale(struct cgroup *cg) {
-        _cleanup_close_ int tree = open_tree(cg->unified), fd = -EBADF;
-        bool found = false;
+        _cleanup_close_ int fd = openat(cg->unified->root_fd, cg->unified->dir,
+                                        O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        int r;
 
-        if (tree >= 0)
-                fd = openat(tree, cg->dir_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (fd < 0)
+                return errno == ENOENT ? 0 : log_error_errno(-errno, "Failed to open the cgroup %s: %m", cg->path);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
                 if (errno == EWOULDBLOCK)
                         return log_error_errno(-EBUSY, "A container named %s is already running (it has the "
                                                "cgroup %s); choose another name with --machine=.",
                                                cg->machine, cg->path);
                 return log_error_errno(-errno, "Failed to lock the cgroup %s: %m", cg->path);
         }
-        for (size_t i = 0; i < cg->n_hierarchies && !found; i++) {
-                _cleanup_close_ int t = open_tree(cg->hierarchies + i);
-                found = t >= 0 && faccessat(t, cg->dir_name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0;
-        }
-        if (!found)
-                return 0;
-
         log_info("Removing the cgroups of container %s, left behind by a syscon that was killed.", cg->machine);
-        if (fd >= 0) {
-                int r = cgroup_kill(fd, cg->path);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to kill the processes left in %s: %m", cg->path);
-        }
+        r = cgroup_kill(fd, cg->path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to kill the processes left in %s: %m", cg->path);
         remove_dirs(cg);
         return 0;
 }
 
-static int make_dir(int parent_fd, const char *name) {
-        return RET_NERRNO(mkdirat(parent_fd, name, 0755));
+/* Under the locks, a directory of the container's name is a leftover of an earlier removal that
+ * failed: it goes, once. */
+static int make_dir(int root_fd, const char *path, bool replace) {
+        int r = RET_NERRNO(mkdirat(root_fd, path, 0755));
+
+        if (r != -EEXIST || !replace)
+                return r;
+        r = cgroup_remove(root_fd, path);
+        return r < 0 ? r : RET_NERRNO(mkdirat(root_fd, path, 0755));
+}
+
+static int open_dir(int root_fd, const char *path) {
+        return RET_NERRNO(openat(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+}
+
+static int log_dir_error(const struct cgroup_hierarchy *h, int r) {
+        return log_error_errno(r, "Failed to create the container's cgroup /%s%s%s: %m", h->dir,
+                               h->unified ? "" : " in the hierarchy ", h->controllers);
 }
 
 /* BASE/syscon (if missing) and BASE/syscon/NAME in one hierarchy, with what they need before they
- * can take processes and limits. */
+ * can take processes and limits: v1 cpusets their CPUs and memory nodes, cgroup2 the controllers
+ * that limits and accounting use. */
 static int create_dir(struct cgroup *cg, struct cgroup_hierarchy *h) {
+        bool cpuset = cgroup_hierarchy_has(h, "cpuset");
+        bool enable = h->unified && (cg->mode == CGROUP_MODE_UNIFIED || cgroup_properties_any(&cg->properties));
         _cleanup_close_ int base = -EBADF, tree = -EBADF;
-        char path[PATH_MAX];
         int r;
 
-        base = openat(h->root_fd, h->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (base < 0)
-                return -errno;
-        r = tree_path(h, path);
-        if (r >= 0) {
-                r = make_dir(h->root_fd, path);
-                r = r == -EEXIST ? 0 : r;
+        r = make_dir(h->root_fd, h->tree, false);
+        if (r < 0 && r != -EEXIST)
+                return log_dir_error(h, r);
+        if (cpuset || enable) {
+                r = base = open_dir(h->root_fd, h->base);
+                if (r >= 0)
+                        r = tree = open_dir(h->root_fd, h->tree);
+                if (r >= 0 && cpuset)
+                        r = cgroup_cpuset_inherit(base, tree);
+                if (r < 0)
+                        return log_dir_error(h, r);
+                if (enable) {
+                        r = cgroup_limits_enable(cg, base, tree);
+                        if (r < 0)
+                                return r; /* logged */
+                }
         }
+        r = make_dir(h->root_fd, h->dir, true);
         if (r >= 0)
-                r = tree = open_tree(h);
-        if (r >= 0)
-                r = cgroup_cpuset_inherit(h, base, tree);
+                r = h->dir_fd = open_dir(h->root_fd, h->dir);
+        if (r >= 0 && cpuset)
+                r = cgroup_cpuset_inherit(tree, h->dir_fd);
         if (r >= 0 && h->unified)
-                r = cgroup_limits_enable(cg, base, tree);
-        if (r >= 0)
-                r = make_dir(tree, cg->dir_name);
-        if (r < 0)
-                return r;
-        h->dir_fd = openat(tree, cg->dir_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (h->dir_fd < 0)
-                return -errno;
-        if (h->unified) {
-                if (flock(h->dir_fd, LOCK_EX | LOCK_NB) < 0)
-                        return -errno;
-                return cgroup_write(h->dir_fd, "cgroup.max.depth", CONTAINER_MAX_DEPTH);
-        }
-        return cgroup_cpuset_inherit(h, tree, h->dir_fd);
+                r = RET_NERRNO(flock(h->dir_fd, LOCK_EX | LOCK_NB));
+        if (r >= 0 && h->unified)
+                r = cgroup_write(h->dir_fd, "cgroup.max.depth", CONTAINER_MAX_DEPTH);
+        return r < 0 ? log_dir_error(h, r) : 0;
 }
 
 static int place(struct cgroup *cg) {
@@ -147,20 +137,9 @@ static int place(struct cgroup *cg) {
                 return lock;
         r = remove_stale(cg);
         if (r < 0)
-                return r;
-        for (size_t i = 0; i < cg->n_hierarchies; i++) {
-                struct cgroup_hierarchy *h = cg->hierarchies + i;
-
-                r = create_dir(cg, h);
-                if (r == -EBUSY || r == -EOPNOTSUPP)
-                        break; /* logged */
-                if (r < 0) {
-                        log_error_errno(r, "Failed to create the container's cgroup /%s/%s/%s%s%s: %m", h->base,
-                                        CGROUP_TREE, cg->dir_name, h->unified ? "" : " in the hierarchy ",
-                                        h->controllers);
-                        break;
-                }
-        }
+                return r; /* nothing of ours to remove: the directories may be a running container's */
+        for (size_t i = 0; r >= 0 && i < cg->n_hierarchies; i++)
+                r = create_dir(cg, cg->hierarchies + i);
         if (r >= 0)
                 r = cgroup_limits_apply(cg);
         if (r < 0)
@@ -234,28 +213,28 @@ static void cgroup_free(struct cgroup *cg) {
         free(cg);
 }
 
-/* Where the container's cgroup2 directory is, and what cgroup2 can offer it. */
+/* Where the container's cgroup2 directory is, and what cgroup2 can offer it (read only where it
+ * matters: on a hybrid host without limits it offers nothing syscon uses). */
 static int locate(struct cgroup *cg) {
         const struct cgroup_hierarchy *u = cg->unified;
         _cleanup_close_ int parent = -EBADF;
         int r;
 
-        if (cg->bus) {
-                if (asprintf(&cg->unit, "syscon-%s.scope", cg->machine) < 0)
-                        return -ENOMEM;
-                parent = openat(u->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        } else {
-                bool root = streq(u->base, ".");
-
-                if (asprintf(&cg->path, "/%s%s%s/%s", root ? "" : u->base, root ? "" : "/", CGROUP_TREE,
-                             cg->dir_name) < 0)
-                        return -ENOMEM;
-                parent = openat(u->root_fd, u->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        }
+        if (cg->bus ? asprintf(&cg->unit, "syscon-%s.scope", cg->machine) < 0
+                    : asprintf(&cg->path, "/%s", u->dir) < 0)
+                return -ENOMEM;
+        if (!cg->bus && cg->mode != CGROUP_MODE_UNIFIED && !cgroup_properties_any(&cg->properties))
+                return 0;
+        parent = open_dir(u->root_fd, cg->bus ? "." : u->base);
         if (parent < 0)
-                return -errno;
+                return parent;
         r = cgroup_read(parent, "cgroup.controllers", cg->unified_controllers, sizeof cg->unified_controllers);
         return r == -ENOENT ? 0 : r;
+}
+
+static bool uses_percentages(const struct cgroup_properties *p) {
+        return p->memory_max.kind == CGROUP_LIMIT_PERMYRIAD || p->memory_high.kind == CGROUP_LIMIT_PERMYRIAD ||
+               p->memory_swap_max.kind == CGROUP_LIMIT_PERMYRIAD || p->tasks_max.kind == CGROUP_LIMIT_PERMYRIAD;
 }
 
 int cgroup_prepare(const struct cgroup_properties *p, const char *machine, struct cgroup **ret) {
@@ -277,7 +256,7 @@ int cgroup_prepare(const struct cgroup_properties *p, const char *machine, struc
                 if (r < 0)
                         log_error_errno(r, "Failed to look at syscon's own cgroup: %m");
         }
-        if (r >= 0)
+        if (r >= 0 && uses_percentages(p))
                 r = read_totals(cg);
         if (r >= 0)
                 r = cgroup_limits_check(cg);
@@ -337,14 +316,13 @@ int cgroup_delegate(struct cgroup *cg, uid_t uid, gid_t gid) {
 }
 
 void cgroup_finish(struct cgroup *cg, bool quiet) {
-        struct cgroup_stats stats;
         int r;
 
         if (!cg)
                 return;
         if (cg->unified->dir_fd >= 0) {
-                if (!quiet && cgroup_get_stats(cg, &stats) >= 0)
-                        cgroup_report_oom(cg, &stats);
+                if (!quiet)
+                        cgroup_report(cg);
                 r = cgroup_kill(cg->unified->dir_fd, cg->path);
                 if (r < 0)
                         log_warning_errno(r, "Failed to kill what is left in the cgroup %s: %m", cg->path);

@@ -13,8 +13,9 @@
  *     BASE/syscon/NAME, BASE being the cgroup syscon runs in. The payload is alone in that leaf;
  *     the supervisor stays outside it (v2's no-internal-processes rule).
  *   - hybrid (cgroup2 on /sys/fs/cgroup/unified, controllers on v1) and legacy v1: BASE/syscon/NAME
- *     in the memory, cpu, cpuacct, cpuset, pids, blkio and name=systemd hierarchies and in the
- *     unified one (mounted privately on a legacy host), BASE again syscon's own cgroup in each.
+ *     in the memory, cpu, cpuacct, cpuset, pids and name=systemd hierarchies (and blkio for
+ *     IOWeight=) and in the unified one (mounted privately on a legacy host), BASE again syscon's
+ *     own cgroup in each.
  * The container's cgroup in the unified hierarchy is what its init manages as its own cgroup2 tree;
  * limits are set from outside, through whichever hierarchy holds the controller. Nothing outside
  * BASE/syscon (or the scope) is ever touched. */

@@ -4,7 +4,7 @@
 # exit and after a SIGKILLed supervisor, and every bad value refused before anything exists.
 
 # The hierarchies a container joins: the v1 ones with these controllers, and cgroup2.
-CG_MANAGED_V1='memory|cpu|cpuacct|cpuset|pids|blkio|name=systemd'
+CG_MANAGED_V1='memory|cpu|cpuacct|cpuset|pids|name=systemd'
 
 cg_name() { # SUFFIX: a machine name no other run of the suite uses
         echo "cgt-$RUN_ID-$1"
@@ -219,6 +219,7 @@ t_cgroup_removed_after_sigkill() {
         sc run -M "$name" "$BASE_TREE" /bin/true
         expect_launcher_error "already running"
         kill -0 "$BG_PID" || fail "the running container died when a second one of its name was refused"
+        expect_eq "$(cg_existing_dirs "$name")" "$(cg_expected_dirs "$name")" "the running container's cgroups"
 
         kill -KILL "$BG_PID"
         wait "$BG_PID" 2>/dev/null
@@ -257,3 +258,31 @@ t_cgroup_unenforceable() {
         fi
 }
 register t_cgroup_unenforceable "a limit the host cannot enforce (CPUs it lacks; MemoryHigh= on v1 memory): 125, no cgroup"
+
+# The weights are relative shares, which only show under contention: check that they reach the
+# kernel's files, in systemd's conversions (CPUWeight=200 is cpu.shares 2048 on v1; IOWeight=300 is
+# BFQ weight 118).
+t_cgroup_weights_reach_the_kernel() {
+        local name dir got
+        name=$(cg_name weights)
+        cg_start_bg "$name" --property=CPUWeight=200 --property=IOWeight=300
+        dir=$(cg_v1_dir cpu "$name")
+        if [ -n "$dir" ]; then
+                expect_eq "$(cat "$dir/cpu.shares")" 2048 "$dir/cpu.shares for CPUWeight=200"
+        else
+                dir=$(cg_unified_dir "$name")
+                expect_eq "$(cat "$dir/cpu.weight")" 200 "$dir/cpu.weight for CPUWeight=200"
+        fi
+        dir=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*/syscon/$name" \( -path '*/blkio/*' -o -path '*/unified/*' \
+                -o -path '/sys/fs/cgroup/syscon/*' \) -exec sh -c 'ls "$1"/*weight 2>/dev/null' _ {} \; | head -n 1)
+        [ -n "$dir" ] || fail "no I/O weight file for the container"
+        got=$(cat "$dir")
+        case "$dir" in
+        */io.weight) expect_eq "$got" "default 300" "$dir" ;;
+        */blkio.weight) expect_eq "$got" 1000 "$dir" ;;
+        *) expect_eq "$got" 118 "$dir" ;;
+        esac
+        cg_stop_bg
+        expect_rc 0
+}
+register t_cgroup_weights_reach_the_kernel "CPUWeight= and IOWeight= reach the kernel's weight files (systemd's conversions)"
