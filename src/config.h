@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cgroup-properties.h"
+#include "userns-range.h"
 
 /* Everything the command line (and later settings files) can say about one container. Parsing
  * fills it and validates each value; nothing else in syscon reads argv or the host environment. */
@@ -37,6 +38,14 @@ struct custom_mount {
         bool idmap;     /* bind with user namespaces: ID-mapped like the tree (default) or not */
 };
 
+/* How the tree's on-disk ownership meets the container's ID range. */
+enum private_users_ownership {
+        PRIVATE_USERS_OWNERSHIP_AUTO,  /* map where the tree's filesystem can; the start decides */
+        PRIVATE_USERS_OWNERSHIP_MAP,   /* ID-mapped mount of the tree: nothing on disk changes */
+        PRIVATE_USERS_OWNERSHIP_CHOWN, /* the tree's ownership is shifted once, and recorded */
+        PRIVATE_USERS_OWNERSHIP_OFF,   /* the tree is used as it is */
+};
+
 struct config {
         enum verb verb;
         char *rootfs;       /* as given; resolved by the caller */
@@ -56,6 +65,8 @@ struct config {
         struct cgroup_properties properties; /* --property=, resource limits */
         char *init;         /* boot: the init inside the tree, or NULL to look it up */
         char *uuid;         /* lower-case UUID, or NULL for a random one */
+        struct private_users private_users; /* mode PRIVATE_USERS_UNSET: the verb's default */
+        enum private_users_ownership private_users_ownership;
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

@@ -80,7 +80,7 @@ static int setup_identity(const struct container_spec *spec, int sock) {
         return 0;
 }
 
-static int setup_mounts(const struct container_spec *spec, int sock) {
+static int setup_mounts(const struct container_spec *spec, int sock, int tree_dir_fd) {
         const struct config *c = spec->config;
         const struct custom_mount *failed_mount;
         const char *failed_path;
@@ -90,16 +90,17 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
         r = mount_make_private();
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to make the container's mounts private");
-        r = mount_attach_tree(root_fd, spec->rootfs);
+        r = mount_attach_tree(root_fd, tree_dir_fd);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
 
-        r = mount_proc(root_fd, &failed_path);
+        r = mount_proc(root_fd, c->private_network, &failed_path);
         if (r >= 0)
                 r = mount_sys(root_fd, &failed_path);
         if (r >= 0) {
                 failed_path = "/sys/fs/cgroup";
-                r = guest_cgroup_mount(root_fd, spec->boot);
+                /* Never a cgroup tree shared with the host or the supervisor writable. */
+                r = guest_cgroup_mount(root_fd, spec->boot && spec->own_cgroup);
         }
         if (r >= 0)
                 r = dev_setup(root_fd, &failed_path);
@@ -196,7 +197,7 @@ static int exec_init(const struct container_spec *spec, int sock, int console_pe
 }
 
 _Noreturn void container_child(const struct container_spec *spec, int sock) {
-        _cleanup_close_ int console_peer = -EBADF;
+        _cleanup_close_ int console_peer = -EBADF, tree_dir_fd = -EBADF;
         int r;
 
         /* If the supervisor dies, so does the container (SIGKILL to PID 1 kills the namespace). A
@@ -204,13 +205,19 @@ _Noreturn void container_child(const struct container_spec *spec, int sock) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
 
+        /* Opened while still the host's root: as the user namespace's root the child could not
+         * search the directories above the tree, which need not be open to everyone. It is this
+         * mount namespace's copy of the directory, where the tree's clone gets attached. */
+        tree_dir_fd = RET_NERRNO(open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
         r = handshake_expect(sock, HANDSHAKE_PARENT_READY, NULL);
+        if (r >= 0 && tree_dir_fd < 0)
+                r = handshake_send_error(sock, tree_dir_fd, "Failed to open the tree %s", spec->rootfs);
         if (r >= 0)
                 r = enter_namespaces(spec, sock);
         if (r >= 0)
                 r = setup_identity(spec, sock);
         if (r >= 0)
-                r = setup_mounts(spec, sock);
+                r = setup_mounts(spec, sock, tree_dir_fd);
         if (r >= 0)
                 r = setup_console(spec, sock, spec->tree_fd, &console_peer);
         if (r >= 0) {

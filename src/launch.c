@@ -71,7 +71,7 @@ int launch_resolve(struct config *c, struct launch *l) {
                         return log_error_errno(r, "Failed to make the container's UUID: %m");
         }
         l->console = console_mode_resolve(c->console, c->verb);
-        return 0;
+        return launch_userns_prepare(c, l->rootfs_fd, l->rootfs, &l->userns);
 }
 
 const char *launch_term(const struct launch *l) {
@@ -135,8 +135,9 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .tree_fd = m->tree_fd,
                 .bind_fds = m->bind_fds,
                 .init_fd = l->init_fd,
-                .userns = l->userns,
-                .idmap_tree = l->idmap_tree,
+                .userns = l->userns.range,
+                .idmap_tree = l->userns.idmap_tree,
+                .chown_fallback_fd = l->userns.chown_if_no_idmap ? l->rootfs_fd : -EBADF,
                 .boot = c->verb == VERB_BOOT,
                 .container_uuid = l->container_uuid,
                 .cgroup = cg,
@@ -183,6 +184,7 @@ int launch_once(const struct config *c, const struct launch *l, struct superviso
 }
 
 void launch_done(struct launch *l) {
+        launch_userns_done(&l->userns);
         l->rootfs_fd = safe_close(l->rootfs_fd);
         l->init_fd = safe_close(l->init_fd);
         strv_free(l->init_argv);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,6 +48,8 @@ static inline void close_pairp(int (*pair)[2]) {
                 if (*p)                                \
                         func(*p);                      \
         }
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 #define TAKE_PTR(p)                             \
         ({                                      \

@@ -26,9 +26,9 @@ int mount_clone_host_path(const char *source, bool recursive, bool read_only);
  * to whoever N maps to in that namespace, and the reverse for files created through the mount. */
 int mount_set_idmap(int mount_fd, int userns_fd, bool recursive);
 
-/* In the container's mount namespace: attaches the clone on top of the tree's directory `path`.
- * From then on `tree_fd` is the container's root for every lookup. */
-int mount_attach_tree(int tree_fd, const char *path);
+/* In the container's mount namespace: attaches the clone on top of the tree's directory, opened as
+ * `target_fd` in that namespace. From then on `tree_fd` is the container's root for every lookup. */
+int mount_attach_tree(int tree_fd, int target_fd);
 
 /* Mounts a new instance of `fstype` on `target` inside the tree. `options` is a comma list of
  * key=value and flag words (or NULL); `attrs` are MOUNT_ATTR_* flags. If `ret_mount_fd` is not NULL
@@ -39,10 +39,11 @@ int mount_new_fs(int root_fd, const char *target, const char *fstype, const char
 /* Bind-mounts `source_fd` (an O_PATH fd, or an open_tree() clone) onto `target_fd`. */
 int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only);
 
-/* /proc and /sys for the container: a fresh proc with the kernel's knobs read-only and the files
- * that leak host secrets masked; a fresh read-only sysfs. `failed_path` receives the path that
+/* /proc and /sys for the container: a fresh proc with the kernel's knobs read-only (but for
+ * /proc/sys/net when `writable_net`: a private network namespace's own) and the files that leak host
+ * secrets masked; a fresh read-only sysfs. `failed_path` receives the path that
  * could not be set up. */
-int mount_proc(int root_fd, const char **failed_path);
+int mount_proc(int root_fd, bool writable_net, const char **failed_path);
 int mount_sys(int root_fd, const char **failed_path);
 
 /* The --bind, --bind-ro and --tmpfs list, in order; bind_fds[i] is the clone of mounts[i]'s source

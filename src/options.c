@@ -10,6 +10,7 @@
 #include "name.h"
 #include "options.h"
 #include "signal-name.h"
+#include "userns-range.h"
 
 enum {
         ARG_FIRST = 0x100, /* above every short option */
@@ -24,6 +25,8 @@ enum {
         ARG_KILL_SIGNAL,
         ARG_INIT,
         ARG_UUID,
+        ARG_PRIVATE_USERS,
+        ARG_PRIVATE_USERS_OWNERSHIP,
         ARG_PROPERTY,
 };
 
@@ -43,6 +46,8 @@ static const struct option long_options[] = {
         { "console",         required_argument, NULL, ARG_CONSOLE         },
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
+        { "private-users",   required_argument, NULL, ARG_PRIVATE_USERS   },
+        { "private-users-ownership", required_argument, NULL, ARG_PRIVATE_USERS_OWNERSHIP },
         { "property",        required_argument, NULL, ARG_PROPERTY        },
         { "quiet",           no_argument,       NULL, 'q'                 },
         { "init",            required_argument, NULL, ARG_INIT            },
@@ -53,7 +58,7 @@ static const struct option long_options[] = {
 /* '+' stops at the first positional, so that the command's own options are never ours. The ':'
  * after it silences getopt's own messages (POSIX; it does what opterr = 0 would) and returns a
  * missing value as ':' rather than '?', so that we can tell the two apart in our one message. */
-#define SHORT_OPTIONS "+:hD:M:E:u:Pq"
+#define SHORT_OPTIONS "+:hD:M:E:u:PqU"
 
 #define ENV_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define NAME_RULES "use 1..64 letters, digits, '-' and '.', with no part starting or ending in '-'"
@@ -72,6 +77,13 @@ static const char *const console_modes[] = {
         [CONSOLE_READ_ONLY] = "read-only",
         [CONSOLE_PASSIVE] = "passive",
         [CONSOLE_PIPE] = "pipe",
+};
+
+static const char *const ownership_modes[] = {
+        [PRIVATE_USERS_OWNERSHIP_AUTO] = "auto",
+        [PRIVATE_USERS_OWNERSHIP_MAP] = "map",
+        [PRIVATE_USERS_OWNERSHIP_CHOWN] = "chown",
+        [PRIVATE_USERS_OWNERSHIP_OFF] = "off",
 };
 
 static const char *verb_to_string(enum verb verb) {
@@ -101,6 +113,12 @@ void options_help(enum verb verb) {
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
                "     --read-only             Mount the tree read-only\n"
                "     --private-network       No network but loopback in the container\n"
+               "     --private-users=RANGE   User namespace: pick (default), identity, no, or\n"
+               "                             BASE[:COUNT] host IDs for the container's 0..COUNT-1\n"
+               "  -U                         The same as --private-users=pick\n"
+               "     --private-users-ownership=MODE\n"
+               "                             How the tree's files get the container's IDs: auto\n"
+               "                             (default), map, chown or off\n"
                "     --console=MODE          interactive, read-only, passive or pipe (default:\n"
                "                             interactive on a terminal)\n"
                "  -P --pipe                  The same as --console=pipe\n"
@@ -407,14 +425,40 @@ static int parse_tmpfs(struct config *c, const char *spec) {
         return 0;
 }
 
+/* The index of `word` in a table of names, or -EINVAL. */
+static int word_lookup(const char *const *table, size_t n, const char *word) {
+        for (size_t i = 0; i < n; i++)
+                if (table[i] && streq(table[i], word))
+                        return (int) i;
+        return -EINVAL;
+}
+
 static int parse_console(struct config *c, const char *arg) {
-        for (size_t i = 0; i < ELEMENTSOF(console_modes); i++)
-                if (console_modes[i] && streq(console_modes[i], arg)) {
-                        c->console = (enum console_mode) i;
-                        return 0;
-                }
-        return log_bad_value("--console", arg, "use interactive, read-only, passive or pipe",
-                             "--console=read-only");
+        int i = word_lookup(console_modes, ELEMENTSOF(console_modes), arg);
+
+        if (i < 0)
+                return log_bad_value("--console", arg, "use interactive, read-only, passive or pipe",
+                                     "--console=read-only");
+        c->console = (enum console_mode) i;
+        return 0;
+}
+
+static int parse_private_users(struct config *c, const char *arg) {
+        const char *problem;
+
+        if (private_users_parse(arg, &c->private_users, &problem) < 0)
+                return log_bad_value("--private-users", arg, problem, "--private-users=1879048192:65536");
+        return 0;
+}
+
+static int parse_private_users_ownership(struct config *c, const char *arg) {
+        int i = word_lookup(ownership_modes, ELEMENTSOF(ownership_modes), arg);
+
+        if (i < 0)
+                return log_bad_value("--private-users-ownership", arg, "use auto, map, chown or off",
+                                     "--private-users-ownership=chown");
+        c->private_users_ownership = (enum private_users_ownership) i;
+        return 0;
 }
 
 static int parse_kill_signal(struct config *c, const char *arg) {
@@ -518,6 +562,13 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return parse_init(c, verb, arg);
         case ARG_UUID:
                 return parse_uuid(c, arg);
+        case ARG_PRIVATE_USERS:
+                return parse_private_users(c, arg);
+        case 'U':
+                c->private_users = (struct private_users) { .mode = PRIVATE_USERS_PICK };
+                return 0;
+        case ARG_PRIVATE_USERS_OWNERSHIP:
+                return parse_private_users_ownership(c, arg);
         default: /* '?' or ':' */
                 return log_getopt_error(verb, opt, argv);
         }
