@@ -17,8 +17,6 @@
  * IOWeight=: every hierarchy costs a directory made and removed per start. */
 static const char *const managed_v1[] = { "memory", "cpu", "cpuacct", "cpuset", "pids", "name=systemd" };
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
-
 static int is_cgroup2(const char *path) {
         struct statfs s;
 

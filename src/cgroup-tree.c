@@ -15,9 +15,6 @@
 #define KILL_ROUNDS 50
 #define REMOVE_TIMEOUT_MSEC 2000
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
-DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
-
 static void sleep_msec(long msec) {
         struct timespec ts = { msec / 1000, (msec % 1000) * 1000000L };
 

@@ -141,6 +141,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .boot = c->verb == VERB_BOOT,
                 .container_uuid = l->container_uuid,
                 .cgroup = cg,
+                .own_cgroup = cg != NULL,
         };
         int r;
 
