@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,15 @@ int cgroup_write(int dir_fd, const char *file, const char *value) {
         if (k < 0)
                 return -errno;
         return (size_t) k == n ? 0 : -EIO;
+}
+
+/* `file` in the subdirectory `dir`. */
+int cgroup_write_at(int dir_fd, const char *dir, const char *file, const char *value) {
+        char path[PATH_MAX];
+
+        if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int) sizeof path)
+                return -ENAMETOOLONG;
+        return cgroup_write(dir_fd, path, value);
 }
 
 /* `max_word` is what the file takes for "no limit": "max" (v2) or "-1" (v1). */

@@ -43,6 +43,8 @@ struct cgroup {
         uint64_t tasks_total;  /* what a percentage of TasksMax= is of */
         sd_bus *bus;       /* systemd's, when the container gets a scope */
         char *unit;        /* syscon-NAME.scope */
+        pid_t holder_pid;  /* keeps the scope alive until the supervisor is done with it */
+        int holder_pidfd;
 };
 
 /* cgroup-detect.c */
@@ -60,6 +62,7 @@ const char *cgroup_dir_name_escape(const char *machine, char *buf, size_t size);
 
 /* cgroup-file.c: small files of one cgroup directory */
 int cgroup_write(int dir_fd, const char *file, const char *value);
+int cgroup_write_at(int dir_fd, const char *dir, const char *file, const char *value);
 int cgroup_write_u64(int dir_fd, const char *file, uint64_t value, const char *max_word);
 int cgroup_read(int dir_fd, const char *file, char *buf, size_t size);
 int cgroup_read_u64(int dir_fd, const char *file, uint64_t *ret);
@@ -85,6 +88,9 @@ int cgroup_cpuset_inherit(int parent_fd, int dir_fd);
 int cgroup_systemd_connect(sd_bus **ret);
 int cgroup_systemd_start_scope(const struct cgroup *cg, pid_t pid);
 int cgroup_systemd_stop_scope(const struct cgroup *cg);
+int cgroup_systemd_hold(struct cgroup *cg);
+int cgroup_systemd_arrange(struct cgroup *cg, pid_t pid);
+void cgroup_systemd_release(struct cgroup *cg);
 
 /* cgroup-stats.c */
 /* Logs an OOM kill in the container (and, at debug level, what it used). */

@@ -152,7 +152,7 @@ static int prepare_scope(struct cgroup *cg) {
         _cleanup_close_ int fd = -EBADF;
         char path[PATH_MAX];
 
-        snprintf(path, sizeof path, "%s/%s", CGROUP_SLICE, cg->unit);
+        snprintf(path, sizeof path, "%s/%s/payload", CGROUP_SLICE, cg->unit);
         fd = openat(cg->unified->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
                 return log_error_errno(-EBUSY, "A container named %s is already running (it has the scope %s); "
@@ -197,12 +197,14 @@ static int cgroup_new(const struct cgroup_properties *p, const char *machine, st
                 return -ENOMEM;
         *ret = cg;
         cg->properties = *p;
+        cg->holder_pidfd = -EBADF;
         cg->machine = strdup(machine);
         cg->dir_name = strdup(cgroup_dir_name_escape(machine, name, sizeof name));
         return cg->machine && cg->dir_name ? 0 : -ENOMEM;
 }
 
 static void cgroup_free(struct cgroup *cg) {
+        cgroup_systemd_release(cg);
         for (size_t i = 0; i < cg->n_hierarchies; i++)
                 cgroup_hierarchy_done(cg->hierarchies + i);
         sd_bus_flush_close_unref(cg->bus);
@@ -271,13 +273,18 @@ int cgroup_prepare(const struct cgroup_properties *p, const char *machine, struc
 }
 
 static int attach_scope(struct cgroup *cg, pid_t pid) {
-        int r = cgroup_systemd_start_scope(cg, pid);
+        int r = cgroup_systemd_hold(cg);
 
+        if (r >= 0)
+                r = cgroup_systemd_start_scope(cg, pid);
         if (r < 0)
                 return r;
         r = cgroup_open_dirs_of(cg, pid);
         if (r < 0)
                 return log_error_errno(r, "Failed to find the scope %s that systemd made: %m", cg->unit);
+        r = cgroup_systemd_arrange(cg, pid);
+        if (r < 0)
+                return r;
         if (flock(cg->unified->dir_fd, LOCK_EX | LOCK_NB) < 0)
                 return log_error_errno(-errno, "Failed to lock the cgroup %s: %m", cg->path);
         return cgroup_limits_verify(cg);
@@ -327,11 +334,16 @@ void cgroup_finish(struct cgroup *cg, bool quiet) {
                 if (r < 0)
                         log_warning_errno(r, "Failed to kill what is left in the cgroup %s: %m", cg->path);
         }
-        if (cg->bus)
+        if (cg->bus) {
+                cgroup_systemd_release(cg);
                 (void) cgroup_systemd_stop_scope(cg);
+        }
         else {
-                _cleanup_close_ int lock = lock_base(cg);
+                /* BASE/syscon goes when empty: not while another start is about to use it. */
+                int lock = lock_base(cg);
+
                 remove_dirs(cg);
+                safe_close(lock);
         }
         cgroup_free(cg);
 }

@@ -1,19 +1,33 @@
 # shellcheck shell=bash
-# cgroups: each container in a cgroup of its own (the hierarchies syscon runs in, BASE/syscon/NAME),
-# limits from --property= enforced by the kernel and seen from inside, the OOM report, removal at
-# exit and after a SIGKILLed supervisor, and every bad value refused before anything exists.
+# cgroups: each container in a cgroup of its own (the hierarchies syscon runs in, BASE/syscon/NAME,
+# or with systemd as PID 1 its scope machine.slice/syscon-NAME.scope), limits from --property=
+# enforced by the kernel and seen from inside, the OOM report, removal at exit and after a SIGKILLed
+# supervisor, and every bad value refused before anything exists. The same tests run in the VM tier
+# (tests/vm: pure cgroup v2, systemd as PID 1).
 
-# The hierarchies a container joins: the v1 ones with these controllers, and cgroup2.
+# The hierarchies a container joins: the v1 ones with these controllers (and blkio with IOWeight=,
+# which a test announces by setting CG_IO_WEIGHT), and cgroup2.
 CG_MANAGED_V1='memory|cpu|cpuacct|cpuset|pids|name=systemd'
+CG_IO_WEIGHT=
 
 cg_name() { # SUFFIX: a machine name no other run of the suite uses
         echo "cgt-$RUN_ID-$1"
 }
 
+# syscon asks systemd for a scope when systemd is PID 1 and its bus answers; so does this.
+cg_systemd_mode() {
+        [ -d /run/systemd/system ] && busctl --system status >/dev/null 2>&1
+}
+
 # Where the container NAME's cgroups must be, one path a line: BASE/syscon/NAME in every hierarchy
-# syscon (a child of this shell, so in the same cgroups) runs in.
+# syscon (a child of this shell, so in the same cgroups) runs in, or systemd's scope (which holds the
+# container in its leaf "payload", and syscon's holder process in "holder").
 cg_expected_dirs() { # NAME
         local line id controllers path mount
+        if cg_systemd_mode; then
+                echo "/sys/fs/cgroup/machine.slice/syscon-$1.scope"
+                return
+        fi
         while IFS= read -r line; do
                 id=${line%%:*} controllers=${line#*:} controllers=${controllers%%:*} path=${line#*:*:}
                 path=${path%/}
@@ -27,7 +41,8 @@ cg_expected_dirs() { # NAME
                         fi
                 else
                         # shellcheck disable=SC2001 # one word per controller
-                        grep -qxE "$CG_MANAGED_V1" <(echo "$controllers" | tr ',' '\n') || continue
+                        grep -qxE "$CG_MANAGED_V1${CG_IO_WEIGHT:+|blkio}" <(echo "$controllers" | tr ',' '\n') ||
+                                continue
                         # mountinfo: ... MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER-OPTIONS
                         mount=$(awk -v c="$controllers" '{
                                         for (s = 7; $s != "-"; s++) ;
@@ -49,7 +64,12 @@ cg_existing_dirs() { # NAME
         done
 }
 
+# The container's own cgroup2 directory.
 cg_unified_dir() { # NAME
+        if cg_systemd_mode; then
+                echo "$(cg_expected_dirs "$1")/payload"
+                return
+        fi
         cg_expected_dirs "$1" | grep -v -E '/sys/fs/cgroup/(memory|cpu|cpuacct|cpuset|pids|blkio|systemd)/' | head -n 1
 }
 
@@ -101,10 +121,19 @@ t_cgroup_placement() {
         # The supervisor stays outside; syscon-init and the helper are inside, in every hierarchy.
         expect_eq "$(grep -c '' "$dir/cgroup.procs")" 2 "processes in $dir (syscon-init and the helper)"
         grep -qx "$BG_PID" "$dir/cgroup.procs" && fail "the supervisor is in the container's cgroup"
-        while IFS= read -r dir; do
-                pid=$(head -n 1 "$dir/cgroup.procs")
-                [ -n "$pid" ] || fail "no process in $dir"
-        done <<<"$have"
+        if cg_systemd_mode; then
+                pid=$(cat "$have/holder/cgroup.procs")
+                expect_eq "$(ps -o ppid= -p "$pid" | tr -d ' ')" "$BG_PID" \
+                        "parent of the scope's holder $pid (the supervisor)"
+                expect_eq "$(cat "$have/cgroup.procs")" "" "processes in the scope itself (all in its leaves)"
+                grep -qx "$BG_PID" "$have/cgroup.procs" "$have/holder/cgroup.procs" &&
+                        fail "the supervisor is in the scope"
+        else
+                while IFS= read -r dir; do
+                        pid=$(head -n 1 "$dir/cgroup.procs")
+                        [ -n "$pid" ] || fail "no process in $dir"
+                done <<<"$have"
+        fi
         cg_stop_bg
         expect_rc 0
         expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after it ended"
@@ -223,12 +252,17 @@ t_cgroup_removed_after_sigkill() {
 
         kill -KILL "$BG_PID"
         wait "$BG_PID" 2>/dev/null
-        [ -n "$(cg_existing_dirs "$name")" ] || fail "nothing left to clean up after SIGKILL (test is void)"
-
-        in_tree "$BASE_TREE" -M "$name" -- exit 0
-        expect_rc 0
-        grep -q "Removing the cgroups of container $name, left behind" "$T/err" ||
-                fail "the next start of $name did not say it removed the stale cgroups"
+        if cg_systemd_mode; then
+                # The container died with its supervisor, and systemd removes an empty scope itself.
+                in_tree "$BASE_TREE" -M "$name" -- exit 0
+                expect_rc 0
+        else
+                [ -n "$(cg_existing_dirs "$name")" ] || fail "nothing left to clean up after SIGKILL (test is void)"
+                in_tree "$BASE_TREE" -M "$name" -- exit 0
+                expect_rc 0
+                grep -q "Removing the cgroups of container $name, left behind" "$T/err" ||
+                        fail "the next start of $name did not say it removed the stale cgroups"
+        fi
         expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after the next start ended"
 }
 register t_cgroup_removed_after_sigkill "a SIGKILLed supervisor's cgroups are removed by the next start of the name; a running one is not touched"
@@ -265,6 +299,7 @@ register t_cgroup_unenforceable "a limit the host cannot enforce (CPUs it lacks;
 t_cgroup_weights_reach_the_kernel() {
         local name dir got
         name=$(cg_name weights)
+        CG_IO_WEIGHT=1
         cg_start_bg "$name" --property=CPUWeight=200 --property=IOWeight=300
         dir=$(cg_v1_dir cpu "$name")
         if [ -n "$dir" ]; then
@@ -273,8 +308,9 @@ t_cgroup_weights_reach_the_kernel() {
                 dir=$(cg_unified_dir "$name")
                 expect_eq "$(cat "$dir/cpu.weight")" 200 "$dir/cpu.weight for CPUWeight=200"
         fi
-        dir=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*/syscon/$name" \( -path '*/blkio/*' -o -path '*/unified/*' \
-                -o -path '/sys/fs/cgroup/syscon/*' \) -exec sh -c 'ls "$1"/*weight 2>/dev/null' _ {} \; | head -n 1)
+        dir=$(cg_v1_dir blkio "$name")
+        [ -n "$dir" ] || dir=$(cg_unified_dir "$name")
+        dir=$(ls "$dir"/io.weight "$dir"/io.bfq.weight "$dir"/blkio.bfq.weight "$dir"/blkio.weight 2>/dev/null | head -n 1)
         [ -n "$dir" ] || fail "no I/O weight file for the container"
         got=$(cat "$dir")
         case "$dir" in
