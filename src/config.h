@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cgroup-properties.h"
 #include "userns-range.h"
@@ -46,6 +47,24 @@ enum private_users_ownership {
         PRIVATE_USERS_OWNERSHIP_OFF,   /* the tree is used as it is */
 };
 
+/* One --system-call-filter= word: a system call or an @group, allowed or denied. */
+struct syscall_rule {
+        char *name;
+        bool deny;
+        bool from_profile; /* the command line overrides the profile (seccomp-filter.c) */
+};
+
+/* The security options, from the command line or a profile (options-security.c merges the two). */
+struct security_settings {
+        uint64_t capability_add;  /* one bit per capability; all bits for "all" */
+        uint64_t capability_drop;
+        bool no_new_privileges;
+        bool no_new_privileges_set;
+        struct syscall_rule *syscall_rules;
+        size_t n_syscall_rules;
+        char *profile;            /* --profile= as given: a name or a path */
+};
+
 struct config {
         enum verb verb;
         char *rootfs;       /* as given; resolved by the caller */
@@ -67,6 +86,7 @@ struct config {
         char *uuid;         /* lower-case UUID, or NULL for a random one */
         struct private_users private_users; /* mode PRIVATE_USERS_UNSET: the verb's default */
         enum private_users_ownership private_users_ownership;
+        struct security_settings security;
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

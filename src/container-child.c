@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "capability.h"
 #include "container.h"
 #include "dev.h"
 #include "exit-status.h"
@@ -16,6 +17,7 @@
 #include "handshake.h"
 #include "mount.h"
 #include "net.h"
+#include "seccomp-filter.h"
 
 /* The container's first process, from clone to the exec of its init. Runs inside the new
  * namespaces; every failure goes back to the supervisor over the handshake socket, which reports
@@ -55,10 +57,16 @@ static int enter_namespaces(const struct container_spec *spec, int sock) {
                 return handshake_send_error(sock, r, "Failed to join the container's cgroups");
         /* Until now the child runs as the host's root, which the new user namespace does not map:
          * become its root, with the capabilities it holds there. */
-        if (spec->userns.count > 0 &&
-            (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0))
-                return handshake_send_error(sock, -errno, "Failed to become root in the container's "
-                                            "user namespace");
+        if (spec->userns.count > 0) {
+                if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+                        return handshake_send_error(sock, -errno, "Failed to become root in the "
+                                                    "container's user namespace");
+                /* The kernel clears the parent-death signal on every change of credentials. A
+                 * supervisor that died meanwhile is seen by the next handshake step. */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                        return handshake_send_error(sock, -errno, "Failed to tie the container to "
+                                                    "its supervisor");
+        }
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return handshake_send_error(sock, -errno, "Failed to create the container's cgroup "
                                             "namespace");
@@ -175,6 +183,20 @@ static void reset_signals(void) {
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Last, once nothing but the exec is left to do: capabilities, then the seccomp filter (loading
+ * it takes CAP_SYS_ADMIN in the effective set, which capability_apply() leaves alone). */
+static int confine(const struct container_spec *spec, int sock) {
+        int r;
+
+        r = capability_apply(spec->config);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to drop the container's capabilities");
+        r = seccomp_filter_load(spec->seccomp);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to load the container's system call filter");
+        return 0;
+}
+
 static int exec_init(const struct container_spec *spec, int sock, int console_peer) {
         int init_fd = spec->init_fd;
         int r;
@@ -225,6 +247,8 @@ _Noreturn void container_child(const struct container_spec *spec, int sock) {
                 if (r < 0)
                         handshake_send_error(sock, r, "Failed to enter the tree %s", spec->rootfs);
         }
+        if (r >= 0)
+                r = confine(spec, sock);
         if (r >= 0)
                 r = handshake_send(sock, HANDSHAKE_ROOTFS_READY, -EBADF);
         if (r >= 0)

@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "seccomp-filter.h"
 #include "userns.h"
 
 /* What the container's first process needs, all resolved and validated by the caller beforehand:
@@ -27,6 +28,7 @@ struct container_spec {
         bool own_cgroup;         /* placed in a cgroup of its own: its init may manage the subtree */
         const char *container_uuid;
         struct cgroup *cgroup;   /* made by cgroup_prepare(); the child joins it before it proceeds */
+        const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
 };
 
 struct container {

@@ -71,6 +71,10 @@ int launch_resolve(struct config *c, struct launch *l) {
                         return log_error_errno(r, "Failed to make the container's UUID: %m");
         }
         l->console = console_mode_resolve(c->console, c->verb);
+
+        r = seccomp_filter_build(c, &l->seccomp);
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the container's system call filter: %m");
         return launch_userns_prepare(c, l->rootfs_fd, l->rootfs, &l->userns);
 }
 
@@ -142,6 +146,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .container_uuid = l->container_uuid,
                 .cgroup = cg,
                 .own_cgroup = cg != NULL,
+                .seccomp = &l->seccomp,
         };
         int r;
 
@@ -192,4 +197,5 @@ void launch_done(struct launch *l) {
         l->init_argv = NULL;
         strv_free(l->envp);
         l->envp = NULL;
+        seccomp_program_done(&l->seccomp);
 }

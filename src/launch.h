@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "launch-userns.h"
+#include "seccomp-filter.h"
 #include "supervisor.h"
 #include "uuid.h"
 
@@ -23,12 +24,14 @@ struct launch {
         struct launch_userns userns;
         int kill_signal;
         bool forward_signals;
+        struct seccomp_program seccomp;
 };
 
 #define LAUNCH_NULL ((struct launch) { .rootfs_fd = -EBADF, .init_fd = -EBADF, .userns = LAUNCH_USERNS_NULL })
 
 /* Resolves the tree, the machine name, the bind sources, the UUID, the console and the user
- * namespace's ID range. Logs what is wrong with the input and returns a negative errno. */
+ * namespace's ID range, and builds the system call filter. Logs what is wrong with the input and
+ * returns a negative errno. */
 int launch_resolve(struct config *c, struct launch *l);
 
 /* TERM for the container's console. */

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "name.h"
 #include "options.h"
+#include "options-security.h"
 #include "signal-name.h"
 #include "userns-range.h"
 
@@ -52,6 +53,7 @@ static const struct option long_options[] = {
         { "quiet",           no_argument,       NULL, 'q'                 },
         { "init",            required_argument, NULL, ARG_INIT            },
         { "uuid",            required_argument, NULL, ARG_UUID            },
+        OPTIONS_SECURITY_LONG_OPTIONS,
         {}
 };
 
@@ -135,6 +137,7 @@ void options_help(enum verb verb) {
                 printf("     --init=PATH             The init to boot, inside the tree (default:\n"
                        "                             /usr/lib/systemd/systemd, /lib/systemd/systemd,\n"
                        "                             /sbin/init, the first that exists)\n");
+        options_security_help();
 }
 
 static int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
@@ -569,6 +572,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return 0;
         case ARG_PRIVATE_USERS_OWNERSHIP:
                 return parse_private_users_ownership(c, arg);
+        case ARG_SECURITY_FIRST ... ARG_SECURITY_LAST:
+                return options_security_parse(c, opt, arg);
         default: /* '?' or ':' */
                 return log_getopt_error(verb, opt, argv);
         }
@@ -628,6 +633,8 @@ int options_parse(enum verb verb, int argc, char *argv[], struct config *ret) {
 
         ret->verb = verb;
         r = parse_argv(ret, verb, argc, argv);
+        if (r == 0)
+                r = options_security_finish(ret);
         if (r == -ENOMEM)
                 return log_error_errno(r, "Failed to parse the command line: %m");
         return r;
@@ -648,6 +655,7 @@ void config_done(struct config *c) {
                 free(c->mounts[i].options);
         }
         free(c->mounts);
+        security_settings_done(&c->security);
         strv_free(c->argv);
         *c = (struct config) {};
 }

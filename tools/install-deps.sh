@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
         meson ninja-build pkg-config gcc clang
         libsystemd-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
-        busybox-static util-linux iproute2
+        busybox-static util-linux iproute2 musl-tools
         "$@"
 )
 

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "helper.h"
+#include "helper-cgroup.h"
 
 #define MAX_FORKS 8192
 #define MIB (1024L * 1024L)
@@ -167,7 +167,8 @@ static int cmd_cgroup(void) {
         return 0;
 }
 
-int helper_cgroup(const char *cmd, const char *a1, const char *a2) {
+int helper_cgroup_main(const char *cmd, int argc, char **argv) {
+        const char *a1 = argc > 0 ? argv[0] : NULL, *a2 = argc > 1 ? argv[1] : NULL;
         long v, w;
 
         if (strcmp(cmd, "memhog") == 0 && parse_long(a1, 1, 1024, &v) && parse_long(a2, 1, 65536, &w))
@@ -180,5 +181,5 @@ int helper_cgroup(const char *cmd, const char *a1, const char *a2) {
                 return cmd_affinity();
         if (strcmp(cmd, "cgroup") == 0)
                 return cmd_cgroup();
-        return HELPER_NOT_MINE;
+        return -1;
 }

@@ -35,7 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "helper.h"
+#include "helper-cgroup.h"
+#include "helper-sec.h"
 
 #define EXIT_USAGE 2
 #define EXIT_OBSERVATION_FAILED 3
@@ -62,6 +63,7 @@ static int usage(void) {
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
                 "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n"
                 "  memhog STEP_MB MAX_MB | forks HOLD_MS | busy SECONDS | affinity | cgroup\n",
                 program);
         return EXIT_USAGE;
@@ -753,15 +755,11 @@ int main(int argc, char *argv[]) {
         const char *cmd = argc > 1 ? argv[1] : NULL;
         const char *a1 = argc > 2 ? argv[2] : NULL, *a2 = argc > 3 ? argv[3] : NULL;
         long v;
-        int r;
 
         if (argv[0] && *argv[0])
                 program = argv[0];
         if (!cmd)
                 return usage();
-        r = helper_cgroup(cmd, a1, a2);
-        if (r != HELPER_NOT_MINE)
-                return r;
 
         if (strcmp(cmd, "pid") == 0)
                 return cmd_pid();
@@ -811,5 +809,10 @@ int main(int argc, char *argv[]) {
                 return cmd_wait_signal(a1, a2);
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
+        v = helper_sec_main(cmd, argc - 2, argv + 2);
+        if (v < 0)
+                v = helper_cgroup_main(cmd, argc - 2, argv + 2);
+        if (v >= 0)
+                return (int) v;
         return usage();
 }
