@@ -81,7 +81,6 @@ int cgroup_chown(int dir_fd, uid_t uid, gid_t gid);
 int cgroup_limits_check(const struct cgroup *cg);
 int cgroup_limits_enable(const struct cgroup *cg, int base_fd, int tree_fd);
 int cgroup_limits_apply(const struct cgroup *cg);
-int cgroup_limits_verify(const struct cgroup *cg);
 int cgroup_cpuset_inherit(int parent_fd, int dir_fd);
 
 /* cgroup-systemd.c */

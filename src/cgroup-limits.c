@@ -297,29 +297,6 @@ static int apply_one(const struct cgroup *cg, enum property i) {
         return 0;
 }
 
-/* systemd applied the limits to its scope: each needs its controller there, and AllowedCPUs= CPUs
- * that the scope really got (cgroup v2 falls back to the parent's quietly). */
-int cgroup_limits_verify(const struct cgroup *cg) {
-        for (size_t i = 0; i < ELEMENTSOF(limits); i++) {
-                const struct cgroup_hierarchy *h = cgroup_find_controller(cg, limits[i].controller);
-                char enabled[256] = "";
-
-                if (!property_is_set(&cg->properties, (enum property) i))
-                        continue;
-                if (h && h->dir_fd >= 0 && h->unified)
-                        (void) cgroup_read(h->dir_fd, "cgroup.controllers", enabled, sizeof enabled);
-                if (!h || h->dir_fd < 0 || (h->unified && !cgroup_list_has(enabled, limits[i].controller, " ")))
-                        return log_error_errno(-EOPNOTSUPP, "Cannot enforce %s=: systemd gave the scope %s no %s "
-                                               "controller.", limits[i].name, cg->unit, limits[i].controller);
-                if (i == PROPERTY_ALLOWED_CPUS) {
-                        int r = cpus_check_subset(cg, h->dir_fd, h->unified ? "cpuset.cpus.effective" : "cpuset.cpus");
-                        if (r < 0)
-                                return r == -EDOM ? r : log_error_errno(r, "Failed to read the scope's CPUs: %m");
-                }
-        }
-        return 0;
-}
-
 int cgroup_limits_apply(const struct cgroup *cg) {
         for (size_t i = 0; i < ELEMENTSOF(limits); i++)
                 if (property_is_set(&cg->properties, (enum property) i)) {

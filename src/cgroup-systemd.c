@@ -18,8 +18,9 @@
 #include "log.h"
 
 /* With systemd as the host's PID 1 the cgroup tree is systemd's: the container gets a transient
- * scope (syscon-NAME.scope in machine.slice, Delegate=yes) around its PID 1, with the limits as the
- * scope's properties, so that systemd neither fights syscon over the tree nor resets the limits.
+ * scope (syscon-NAME.scope in machine.slice, Delegate=yes) around its PID 1, so that systemd does
+ * not fight syscon over the tree. What is below the scope is syscon's: the limits go on the
+ * container's own leaf, exactly as on a host without systemd.
  *
  * systemd stops a scope, and removes its cgroup, the moment its last process is gone: with only the
  * container in it, the kernel's accounting (the OOM kills above all) would be gone before the
@@ -123,58 +124,6 @@ static int call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char re
         return 0;
 }
 
-static int append_cpus(sd_bus_message *m, const cpu_set_t *cpus) {
-        uint8_t bytes[CPU_SETSIZE / 8] = {};
-        size_t n = 0;
-        int r;
-
-        for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-                if (CPU_ISSET(cpu, cpus)) {
-                        bytes[cpu / 8] |= (uint8_t) (1u << (cpu % 8));
-                        n = (size_t) cpu / 8 + 1;
-                }
-        r = sd_bus_message_open_container(m, 'r', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", "AllowedCPUs");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', "ay");
-        if (r >= 0)
-                r = sd_bus_message_append_array(m, 'y', bytes, n);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        return r < 0 ? r : sd_bus_message_close_container(m);
-}
-
-static int append_u64(sd_bus_message *m, const char *name, uint64_t value, bool set) {
-        return set ? sd_bus_message_append(m, "(sv)", name, "t", value) : 0;
-}
-
-static int append_limits(sd_bus_message *m, const struct cgroup *cg) {
-        const struct cgroup_properties *p = &cg->properties;
-        int r;
-
-        r = append_u64(m, "MemoryMax", cgroup_limit_resolve(p->memory_max, cg->memory_total),
-                       p->memory_max.kind != CGROUP_LIMIT_UNSET);
-        if (r >= 0)
-                r = append_u64(m, "MemoryHigh", cgroup_limit_resolve(p->memory_high, cg->memory_total),
-                               p->memory_high.kind != CGROUP_LIMIT_UNSET);
-        if (r >= 0)
-                r = append_u64(m, "MemorySwapMax", cgroup_limit_resolve(p->memory_swap_max, cg->memory_total),
-                               p->memory_swap_max.kind != CGROUP_LIMIT_UNSET);
-        if (r >= 0)
-                r = append_u64(m, "TasksMax", cgroup_limit_resolve(p->tasks_max, cg->tasks_total),
-                               p->tasks_max.kind != CGROUP_LIMIT_UNSET);
-        if (r >= 0)
-                r = append_u64(m, "CPUQuotaPerSecUSec", p->cpu_quota_per_sec_usec, p->cpu_quota_per_sec_usec > 0);
-        if (r >= 0)
-                r = append_u64(m, "CPUWeight", p->cpu_weight, p->cpu_weight > 0);
-        if (r >= 0)
-                r = append_u64(m, "IOWeight", p->io_weight, p->io_weight > 0);
-        if (r >= 0 && p->allowed_cpus_set)
-                r = append_cpus(m, &p->allowed_cpus);
-        return r;
-}
-
 static int append_scope_properties(sd_bus_message *m, const struct cgroup *cg, pid_t pid) {
         char description[128];
         int r;
@@ -194,8 +143,6 @@ static int append_scope_properties(sd_bus_message *m, const struct cgroup *cg, p
         if (r >= 0)
                 r = sd_bus_message_append(m, "(sv)(sv)(sv)", "MemoryAccounting", "b", 1,
                                           "TasksAccounting", "b", 1, "CPUAccounting", "b", 1);
-        if (r >= 0)
-                r = append_limits(m, cg);
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 

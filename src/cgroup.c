@@ -287,7 +287,7 @@ static int attach_scope(struct cgroup *cg, pid_t pid) {
                 return r;
         if (flock(cg->unified->dir_fd, LOCK_EX | LOCK_NB) < 0)
                 return log_error_errno(-errno, "Failed to lock the cgroup %s: %m", cg->path);
-        return cgroup_limits_verify(cg);
+        return cgroup_limits_apply(cg);
 }
 
 int cgroup_clone_fd(const struct cgroup *cg) {

@@ -8,10 +8,10 @@
 #include "cgroup-properties.h"
 
 /* One cgroup per container, on every kind of host:
- *   - cgroup v2 (/sys/fs/cgroup is cgroup2): with systemd as PID 1 and its bus reachable, a
- *     transient scope syscon-NAME.scope in machine.slice with Delegate=yes; otherwise
- *     BASE/syscon/NAME, BASE being the cgroup syscon runs in. The payload is alone in that leaf;
- *     the supervisor stays outside it (v2's no-internal-processes rule).
+ *   - cgroup v2 (/sys/fs/cgroup is cgroup2): with systemd as PID 1 and its bus reachable, the leaf
+ *     "payload" of a transient scope syscon-NAME.scope in machine.slice with Delegate=yes (see
+ *     cgroup-systemd.c); otherwise BASE/syscon/NAME, BASE being the cgroup syscon runs in. The
+ *     payload is alone in its leaf; the supervisor stays outside (v2's no-internal-processes rule).
  *   - hybrid (cgroup2 on /sys/fs/cgroup/unified, controllers on v1) and legacy v1: BASE/syscon/NAME
  *     in the memory, cpu, cpuacct, cpuset, pids and name=systemd hierarchies (and blkio for
  *     IOWeight=) and in the unified one (mounted privately on a legacy host), BASE again syscon's
