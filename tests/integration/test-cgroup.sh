@@ -16,7 +16,7 @@ cg_name() { # SUFFIX: a machine name no other run of the suite uses
 
 # syscon asks systemd for a scope when systemd is PID 1 and its bus answers; so does this.
 cg_systemd_mode() {
-        [ -d /run/systemd/system ] && busctl --system status >/dev/null 2>&1
+        [ -z "${CG_NO_SYSTEMD:-}" ] && [ -d /run/systemd/system ] && busctl --system status >/dev/null 2>&1
 }
 
 # Where the container NAME's cgroups must be, one path a line: BASE/syscon/NAME in every hierarchy
@@ -138,7 +138,29 @@ t_cgroup_placement() {
         expect_rc 0
         expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after it ended"
 }
-register t_cgroup_placement "the container's processes, not the supervisor, are in BASE/syscon/NAME of every hierarchy; removed at exit"
+register t_cgroup_placement "the container's processes, not the supervisor, are in its own cgroup(s) (BASE/syscon/NAME or systemd's scope); removed at exit"
+
+# Where systemd is PID 1 (the VM tier), syscon behaves as on a host without it once systemd is out
+# of sight (sd_booted() looks for /run/systemd/system): BASE/syscon/NAME in the cgroup it runs in.
+t_cgroup_without_systemd() {
+        local name dir
+        name=$(cg_name nosystemd)
+        CG_NO_SYSTEMD=1
+        dir=$(cg_unified_dir "$name")
+        [ -n "$dir" ] || fail "no cgroup2 hierarchy to expect the container in"
+        # shellcheck disable=SC2016 # expanded by the inner shell
+        unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run/systemd 2>/dev/null; exec "$@"' sh \
+                env --default-signal=INT,TERM "$SYSCON" run -M "$name" "$BASE_TREE" "$HELPER_IN_TREE" wait-signal 0 \
+                </dev/null >"$T/bg-out" 2>"$T/bg-err" &
+        BG_PID=$!
+        on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null"
+        wait_for_line "$T/bg-out" '^ready=1$' 10 || fail "the helper did not get ready within 10 s"
+        expect_eq "$(grep -c '' "$dir/cgroup.procs" 2>/dev/null)" 2 "processes in $dir (syscon-init and the helper)"
+        cg_stop_bg
+        expect_rc 0
+        expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after it ended"
+}
+register t_cgroup_without_systemd "without systemd in sight, the container is in BASE/syscon/NAME of the cgroup syscon runs in"
 
 t_cgroup_namespace() {
         local name line
