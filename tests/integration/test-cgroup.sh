@@ -140,18 +140,22 @@ t_cgroup_placement() {
 }
 register t_cgroup_placement "the container's processes, not the supervisor, are in its own cgroup(s) (BASE/syscon/NAME or systemd's scope); removed at exit"
 
+# Runs COMMAND with systemd out of sight: sd_booted() looks for /run/systemd/system.
+without_systemd() { # COMMAND...: replaces the calling (sub)shell
+        # shellcheck disable=SC2016 # expanded by the inner shell
+        exec unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run/systemd 2>/dev/null; exec "$@"' sh "$@"
+}
+
 # Where systemd is PID 1 (the VM tier), syscon behaves as on a host without it once systemd is out
-# of sight (sd_booted() looks for /run/systemd/system): BASE/syscon/NAME in the cgroup it runs in.
+# of sight: BASE/syscon/NAME in the cgroup it runs in.
 t_cgroup_without_systemd() {
         local name dir
         name=$(cg_name nosystemd)
         CG_NO_SYSTEMD=1
         dir=$(cg_unified_dir "$name")
         [ -n "$dir" ] || fail "no cgroup2 hierarchy to expect the container in"
-        # shellcheck disable=SC2016 # expanded by the inner shell
-        unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run/systemd 2>/dev/null; exec "$@"' sh \
-                env --default-signal=INT,TERM "$SYSCON" run -M "$name" "$BASE_TREE" "$HELPER_IN_TREE" wait-signal 0 \
-                </dev/null >"$T/bg-out" 2>"$T/bg-err" &
+        without_systemd env --default-signal=INT,TERM "$SYSCON" run -M "$name" "$BASE_TREE" "$HELPER_IN_TREE" \
+                wait-signal 0 </dev/null >"$T/bg-out" 2>"$T/bg-err" &
         BG_PID=$!
         on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null"
         wait_for_line "$T/bg-out" '^ready=1$' 10 || fail "the helper did not get ready within 10 s"
@@ -159,6 +163,21 @@ t_cgroup_without_systemd() {
         cg_stop_bg
         expect_rc 0
         expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after it ended"
+
+        # A limit: v1 controllers take it anywhere; cgroup v2 only below its root cgroup or a cgroup
+        # without processes of its own (this shell is in syscon's), and says so.
+        LAST_CMD="syscon run -M $name --property=TasksMax=10 (systemd out of sight)"
+        RC=0
+        timeout -k 5 "$SC_TIMEOUT" bash -c "$(declare -f without_systemd); without_systemd \"\$@\"" bash \
+                "$SYSCON" run -M "$name" --property=TasksMax=10 "$BASE_TREE" "$HELPER_IN_TREE" forks 0 \
+                </dev/null >"$T/out" 2>"$T/err" || RC=$?
+        if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && ! grep -qx '0::/' /proc/self/cgroup; then
+                expect_launcher_error "Start syscon in a cgroup of its own"
+        else
+                expect_rc 0
+                expect_eq "$(kv forks)" 8 "children forked under TasksMax=10"
+        fi
+        expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after the limited run"
 }
 register t_cgroup_without_systemd "without systemd in sight, the container is in BASE/syscon/NAME of the cgroup syscon runs in"
 
