@@ -34,7 +34,7 @@ struct cgroup {
         char *machine;
         char *dir_name;    /* the container's directory below BASE/syscon */
         char *path;        /* the container's cgroup2, as /proc/PID/cgroup shows it */
-        char unified_controllers[256]; /* what cgroup2 offers the container's cgroup */
+        char unified_controllers[256]; /* what cgroup2 can give the container's cgroup */
         struct cgroup_hierarchy hierarchies[CGROUP_HIERARCHIES_MAX];
         size_t n_hierarchies;
         struct cgroup_hierarchy *unified;
@@ -79,7 +79,7 @@ int cgroup_chown(int dir_fd, uid_t uid, gid_t gid);
 
 /* cgroup-limits.c */
 int cgroup_limits_check(const struct cgroup *cg);
-int cgroup_limits_enable(const struct cgroup *cg, int base_fd, int tree_fd);
+int cgroup_limits_enable(const struct cgroup *cg, int tree_fd);
 int cgroup_limits_apply(const struct cgroup *cg);
 int cgroup_cpuset_inherit(int parent_fd, int dir_fd);
 

@@ -210,9 +210,11 @@ static int check_one(const struct cgroup *cg, enum property i) {
         const struct cgroup_hierarchy *h = cgroup_find_controller(cg, l->controller);
 
         if (!h)
-                return log_error_errno(-EOPNOTSUPP, "Cannot enforce %s= on this host: it offers syscon no %s "
-                                       "controller (cgroup v1 or v2). Drop the property, or enable the "
-                                       "controller.", l->name, l->controller);
+                return log_error_errno(-EOPNOTSUPP, "Cannot enforce %s= here: syscon gets no %s controller, "
+                                       "neither from a cgroup v1 hierarchy nor from cgroup v2, whose cgroup /%s "
+                                       "does not pass it on (see its cgroup.subtree_control). Drop the property, "
+                                       "or start syscon where the controller is.", l->name, l->controller,
+                                       cg->bus || streq(cg->unified->base, ".") ? "" : cg->unified->base);
         if (!h->unified && !l->v1)
                 return log_error_errno(-EOPNOTSUPP, "Cannot enforce %s= on this host: its %s controller is "
                                        "cgroup v1, which has no such limit; use MemoryMax=.",
@@ -236,46 +238,28 @@ int cgroup_limits_check(const struct cgroup *cg) {
         return 0;
 }
 
-static int enable_controller(int fd, const char *controller) {
-        char word[32];
-
-        snprintf(word, sizeof word, "+%s", controller);
-        return cgroup_write(fd, "cgroup.subtree_control", word);
-}
-
-/* cgroup v2 hands a controller down one level at a time: `base` (syscon's own cgroup) must offer it
- * to `tree` (BASE/syscon), which offers it to the container. syscon's own cgroup is only changed
- * when a limit cannot be had otherwise; the tree also passes on memory and pids for accounting. */
-int cgroup_limits_enable(const struct cgroup *cg, int base_fd, int tree_fd) {
+/* cgroup v2 hands a controller down one level at a time: BASE/syscon passes on to the container
+ * what the limits need (cgroup_limits_check() made sure BASE passes those on to BASE/syscon), and
+ * memory and pids for accounting where it can. syscon's own cgroup is never changed. */
+int cgroup_limits_enable(const struct cgroup *cg, int tree_fd) {
         static const char *const accounting[] = { "memory", "pids" };
-        char available[256];
-        int r;
 
-        for (size_t i = 0; i < ELEMENTSOF(limits); i++) {
-                const char *c = limits[i].controller;
-                char enabled[256];
+        for (size_t i = 0; i < ELEMENTSOF(limits) + ELEMENTSOF(accounting); i++) {
+                bool limit = i < ELEMENTSOF(limits);
+                const char *c = limit ? limits[i].controller : accounting[i - ELEMENTSOF(limits)];
+                char word[32];
+                int r;
 
-                if (!property_is_set(&cg->properties, (enum property) i) || cgroup_find_controller(cg, c) != cg->unified)
+                if (limit && (!property_is_set(&cg->properties, (enum property) i) ||
+                              cgroup_find_controller(cg, c) != cg->unified))
                         continue;
-                r = cgroup_read(base_fd, "cgroup.subtree_control", enabled, sizeof enabled);
-                if (r >= 0 && !cgroup_list_has(enabled, c, " "))
-                        r = enable_controller(base_fd, c);
-                if (r == -EBUSY)
-                        return log_error_errno(r, "Cannot enforce %s=: cgroup v2 offers the %s controller to a "
-                                               "child cgroup only when the parent holds no processes, and "
-                                               "syscon's cgroup /%s does. Start syscon in a cgroup of its own.",
-                                               limits[i].name, c, cg->unified->base);
-                if (r >= 0)
-                        r = enable_controller(tree_fd, c);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to enable the %s controller for %s=: %m",
-                                               c, limits[i].name);
+                if (!limit && !cgroup_list_has(cg->unified_controllers, c, " "))
+                        continue;
+                snprintf(word, sizeof word, "+%s", c);
+                r = cgroup_write(tree_fd, "cgroup.subtree_control", word);
+                if (r < 0 && limit)
+                        return log_error_errno(r, "Failed to enable the %s controller for %s=: %m", c, limits[i].name);
         }
-
-        r = cgroup_read(tree_fd, "cgroup.controllers", available, sizeof available);
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(accounting); i++)
-                if (cgroup_list_has(available, accounting[i], " "))
-                        (void) enable_controller(tree_fd, accounting[i]);
         return 0;
 }
 

@@ -104,15 +104,15 @@ static int create_dir(struct cgroup *cg, struct cgroup_hierarchy *h) {
         if (r < 0 && r != -EEXIST)
                 return log_dir_error(h, r);
         if (cpuset || enable) {
-                r = base = open_dir(h->root_fd, h->base);
-                if (r >= 0)
-                        r = tree = open_dir(h->root_fd, h->tree);
+                r = tree = open_dir(h->root_fd, h->tree);
+                if (r >= 0 && cpuset)
+                        r = base = open_dir(h->root_fd, h->base);
                 if (r >= 0 && cpuset)
                         r = cgroup_cpuset_inherit(base, tree);
                 if (r < 0)
                         return log_dir_error(h, r);
                 if (enable) {
-                        r = cgroup_limits_enable(cg, base, tree);
+                        r = cgroup_limits_enable(cg, tree);
                         if (r < 0)
                                 return r; /* logged */
                 }
@@ -204,6 +204,8 @@ static int cgroup_new(const struct cgroup_properties *p, const char *machine, st
 }
 
 static void cgroup_free(struct cgroup *cg) {
+        if (!cg)
+                return;
         cgroup_systemd_release(cg);
         for (size_t i = 0; i < cg->n_hierarchies; i++)
                 cgroup_hierarchy_done(cg->hierarchies + i);
@@ -215,8 +217,9 @@ static void cgroup_free(struct cgroup *cg) {
         free(cg);
 }
 
-/* Where the container's cgroup2 directory is, and what cgroup2 can offer it (read only where it
- * matters: on a hybrid host without limits it offers nothing syscon uses). */
+/* Where the container's cgroup2 directory is, and what cgroup2 can give it: what syscon's own
+ * cgroup passes on to the cgroups below it, or with systemd what the host has (read only where it
+ * matters: on a hybrid host without limits it gives nothing syscon uses). */
 static int locate(struct cgroup *cg) {
         const struct cgroup_hierarchy *u = cg->unified;
         _cleanup_close_ int parent = -EBADF;
@@ -230,7 +233,8 @@ static int locate(struct cgroup *cg) {
         parent = open_dir(u->root_fd, cg->bus ? "." : u->base);
         if (parent < 0)
                 return parent;
-        r = cgroup_read(parent, "cgroup.controllers", cg->unified_controllers, sizeof cg->unified_controllers);
+        r = cgroup_read(parent, cg->bus ? "cgroup.controllers" : "cgroup.subtree_control", cg->unified_controllers,
+                        sizeof cg->unified_controllers);
         return r == -ENOENT ? 0 : r;
 }
 
@@ -268,6 +272,7 @@ int cgroup_prepare(const struct cgroup_properties *p, const char *machine, struc
                 cgroup_free(cg);
                 return r;
         }
+        log_debug("The container's cgroup: %s%s.", cg->bus ? "a scope, " : "", cg->bus ? cg->unit : cg->path);
         *ret = cg;
         return 0;
 }
@@ -337,8 +342,7 @@ void cgroup_finish(struct cgroup *cg, bool quiet) {
         if (cg->bus) {
                 cgroup_systemd_release(cg);
                 (void) cgroup_systemd_stop_scope(cg);
-        }
-        else {
+        } else {
                 /* BASE/syscon goes when empty: not while another start is about to use it. */
                 int lock = lock_base(cg);
 

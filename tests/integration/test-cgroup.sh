@@ -149,7 +149,7 @@ without_systemd() { # COMMAND...: replaces the calling (sub)shell
 # Where systemd is PID 1 (the VM tier), syscon behaves as on a host without it once systemd is out
 # of sight: BASE/syscon/NAME in the cgroup it runs in.
 t_cgroup_without_systemd() {
-        local name dir
+        local name dir base
         name=$(cg_name nosystemd)
         CG_NO_SYSTEMD=1
         dir=$(cg_unified_dir "$name")
@@ -164,15 +164,17 @@ t_cgroup_without_systemd() {
         expect_rc 0
         expect_eq "$(cg_existing_dirs "$name")" "" "cgroups of $name after it ended"
 
-        # A limit: v1 controllers take it anywhere; cgroup v2 only below its root cgroup or a cgroup
-        # without processes of its own (this shell is in syscon's), and says so.
+        # A limit: v1 controllers take it anywhere; cgroup v2 only where syscon's cgroup passes the
+        # controller on to the cgroups below it (syscon never changes its own cgroup), and says so.
         LAST_CMD="syscon run -M $name --property=TasksMax=10 (systemd out of sight)"
         RC=0
         timeout -k 5 "$SC_TIMEOUT" bash -c "$(declare -f without_systemd); without_systemd \"\$@\"" bash \
                 "$SYSCON" run -M "$name" --property=TasksMax=10 "$BASE_TREE" "$HELPER_IN_TREE" forks 0 \
                 </dev/null >"$T/out" 2>"$T/err" || RC=$?
-        if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && ! grep -qx '0::/' /proc/self/cgroup; then
-                expect_launcher_error "Start syscon in a cgroup of its own"
+        base=$(sed -n 's/^0:://p' /proc/self/cgroup)
+        if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] &&
+                ! grep -qw pids "/sys/fs/cgroup$base/cgroup.subtree_control"; then
+                expect_launcher_error "whose cgroup $base does not pass it on"
         else
                 expect_rc 0
                 expect_eq "$(kv forks)" 8 "children forked under TasksMax=10"
