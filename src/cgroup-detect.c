@@ -178,9 +178,12 @@ static int add_hierarchy(struct cgroup *cg, bool unified, const char *controller
         if (!h->controllers || !h->mount_root || !h->base)
                 return -ENOMEM;
         if (asprintf(&h->tree, "%s%s%s", streq(h->base, ".") ? "" : h->base, streq(h->base, ".") ? "" : "/",
-                     CGROUP_TREE) < 0 ||
-            asprintf(&h->dir, "%s/%s", h->tree, cg->dir_name) < 0) {
-                h->tree = h->dir = NULL;
+                     CGROUP_TREE) < 0) {
+                h->tree = NULL;
+                return -ENOMEM;
+        }
+        if (asprintf(&h->dir, "%s/%s", h->tree, cg->dir_name) < 0) {
+                h->dir = NULL;
                 return -ENOMEM;
         }
         return 0;
