@@ -97,6 +97,28 @@ int cgroup_parse_self_line(char *line, unsigned *ret_id, char **ret_controllers,
         return 0;
 }
 
+/* "ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER-OPTIONS", split
+ * in place. */
+int cgroup_parse_mountinfo_line(char *line, struct mountinfo_entry *ret) {
+        char *fields[64], *state = NULL;
+        size_t n = 0, dash = 0;
+
+        for (char *p = strtok_r(line, " \n", &state); p && n < ELEMENTSOF(fields); p = strtok_r(NULL, " \n", &state))
+                fields[n++] = p;
+        for (size_t i = 6; i < n && !dash; i++)
+                if (streq(fields[i], "-"))
+                        dash = i;
+        if (dash == 0 || dash + 3 >= n)
+                return -EBADMSG;
+        *ret = (struct mountinfo_entry) {
+                .root = fields[3],
+                .mount_point = fields[4],
+                .fstype = fields[dash + 1],
+                .super_options = fields[dash + 3],
+        };
+        return 0;
+}
+
 /* A cgroup directory must not be named like the kernel's own files ("tasks", "cpu.max"): as
  * systemd does, such a name gets a "_" in front, which no kernel file starts with. */
 const char *cgroup_dir_name_escape(const char *machine, char *buf, size_t size) {
@@ -199,25 +221,23 @@ static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n)
         if (!f)
                 return -errno;
         while (getline(&line, &size, f) > 0) {
-                char root[4096], mount_point[4096], fstype[32], super_options[4096];
-                const char *sep = strstr(line, " - ");
+                struct mountinfo_entry e;
 
                 /* Paths with spaces come escaped (\040): no cgroup mount has them, so skip those. */
-                if (!sep || sscanf(line, "%*u %*u %*s %4095s %4095s", root, mount_point) != 2 ||
-                    sscanf(sep, " - %31s %*s %4095s", fstype, super_options) != 2 || strchr(mount_point, '\\') ||
-                    !streq(fstype, "cgroup"))
+                if (cgroup_parse_mountinfo_line(line, &e) < 0 || !streq(e.fstype, "cgroup") ||
+                    strchr(e.mount_point, '\\'))
                         continue;
                 for (size_t i = 0; i < n; i++) {
                         int fd, r;
 
                         /* A mount of a part of the hierarchy that syscon is not in does not do. */
                         if (m[i].id == 0 || !is_managed_v1(cg, m[i].controllers) ||
-                            !cgroup_controllers_match(m[i].controllers, super_options) || !is_below(m[i].path, root))
+                            !cgroup_controllers_match(m[i].controllers, e.super_options) || !is_below(m[i].path, e.root))
                                 continue;
-                        fd = open(mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        fd = open(e.mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
                         if (fd < 0)
                                 return -errno;
-                        r = add_hierarchy(cg, false, m[i].controllers, fd, root, m[i].path);
+                        r = add_hierarchy(cg, false, m[i].controllers, fd, e.root, m[i].path);
                         if (r < 0)
                                 return r;
                         m[i].id = 0; /* one mount each */

@@ -58,6 +58,10 @@ bool cgroup_hierarchy_has(const struct cgroup_hierarchy *h, const char *controll
 struct cgroup_hierarchy *cgroup_find_controller(const struct cgroup *cg, const char *controller);
 int cgroup_controllers_match(const char *controllers, const char *super_options);
 int cgroup_parse_self_line(char *line, unsigned *ret_id, char **ret_controllers, char **ret_path);
+struct mountinfo_entry {
+        char *root, *mount_point, *fstype, *super_options;
+};
+int cgroup_parse_mountinfo_line(char *line, struct mountinfo_entry *ret);
 const char *cgroup_dir_name_escape(const char *machine, char *buf, size_t size);
 
 /* cgroup-file.c: small files of one cgroup directory */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -160,29 +159,15 @@ static int prepare_scope(struct cgroup *cg) {
         return cgroup_systemd_stop_scope(cg);
 }
 
-static int read_u64_file(const char *path, uint64_t *ret) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        char buf[32];
-        ssize_t n;
-
-        if (fd < 0)
-                return -errno;
-        n = read(fd, buf, sizeof buf - 1);
-        if (n <= 0)
-                return n < 0 ? -errno : -EBADMSG;
-        buf[n] = 0;
-        return sscanf(buf, "%" SCNu64, ret) == 1 ? 0 : -EBADMSG;
-}
-
 /* What percentages are of: the host's RAM, and the number of tasks it can have at all. */
 static int read_totals(struct cgroup *cg) {
         uint64_t pid_max, threads_max;
         int r;
 
         cg->memory_total = (uint64_t) sysconf(_SC_PHYS_PAGES) * (uint64_t) sysconf(_SC_PAGESIZE);
-        r = read_u64_file("/proc/sys/kernel/pid_max", &pid_max);
+        r = cgroup_read_u64(AT_FDCWD, "/proc/sys/kernel/pid_max", &pid_max);
         if (r >= 0)
-                r = read_u64_file("/proc/sys/kernel/threads-max", &threads_max);
+                r = cgroup_read_u64(AT_FDCWD, "/proc/sys/kernel/threads-max", &threads_max);
         if (r < 0)
                 return log_error_errno(r, "Failed to read the host's task limits: %m");
         cg->tasks_total = pid_max < threads_max ? pid_max : threads_max;

@@ -42,6 +42,34 @@ static void test_self_lines(void **state) {
         check_self_line("", -EBADMSG, 0, NULL, NULL);
 }
 
+static void check_mountinfo(const char *text, int ret, const char *root, const char *mount_point, const char *fstype,
+                            const char *super_options) {
+        char *line = strdup(text);
+        struct mountinfo_entry e;
+
+        assert_non_null(line);
+        assert_int_equal(cgroup_parse_mountinfo_line(line, &e), ret);
+        if (ret == 0) {
+                assert_string_equal(e.root, root);
+                assert_string_equal(e.mount_point, mount_point);
+                assert_string_equal(e.fstype, fstype);
+                assert_string_equal(e.super_options, super_options);
+        }
+        free(line);
+}
+
+static void test_mountinfo_lines(void **state) {
+        check_mountinfo("33 25 0:29 / /sys/fs/cgroup/cpu rw,relatime shared:10 - cgroup cgroup rw,cpu\n", 0,
+                        "/", "/sys/fs/cgroup/cpu", "cgroup", "rw,cpu");
+        check_mountinfo("35 25 0:31 /.. /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory", 0,
+                        "/..", "/sys/fs/cgroup/memory", "cgroup", "rw,memory");
+        check_mountinfo("40 25 0:36 / /sys/fs/cgroup/unified rw,nosuid master:1 shared:2 - cgroup2 none rw,nsdelegate", 0,
+                        "/", "/sys/fs/cgroup/unified", "cgroup2", "rw,nsdelegate");
+        check_mountinfo("33 25 0:29 / /x rw - cgroup", -EBADMSG, NULL, NULL, NULL, NULL);
+        check_mountinfo("33 25 0:29 / /x rw cgroup cgroup rw", -EBADMSG, NULL, NULL, NULL, NULL);
+        check_mountinfo("", -EBADMSG, NULL, NULL, NULL, NULL);
+}
+
 static void test_controllers_match(void **state) {
         assert_true(cgroup_controllers_match("memory", "rw,memory"));
         assert_true(cgroup_controllers_match("cpu,cpuacct", "rw,cpu,cpuacct"));
@@ -153,6 +181,7 @@ static void test_files(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_self_lines),
+                cmocka_unit_test(test_mountinfo_lines),
                 cmocka_unit_test(test_controllers_match),
                 cmocka_unit_test(test_dir_names),
                 cmocka_unit_test(test_list_has),
