@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgroup-properties.h"
 #include "userns-range.h"
 
 /* Everything the command line (and later settings files) can say about one container. Parsing
@@ -80,6 +81,7 @@ struct config {
         int kill_signal;    /* 0: the verb's default */
         bool quiet;
         bool private_network;
+        struct cgroup_properties properties; /* --property=, resource limits */
         char *init;         /* boot: the init inside the tree, or NULL to look it up */
         char *uuid;         /* lower-case UUID, or NULL for a random one */
         struct private_users private_users; /* mode PRIVATE_USERS_UNSET: the verb's default */

@@ -48,8 +48,13 @@ static int fail_custom_mount(int sock, int r, const char *rootfs, const struct c
                                     m->source ?: "", m->source ? ":" : "", m->target);
 }
 
-/* Runs once the supervisor has written the ID maps and placed the child in its cgroup. */
+/* Runs once the supervisor has written the ID maps; the child was cloned into its cgroup2 directory
+ * and joins its v1 cgroups here, while it is still the host's root. */
 static int enter_namespaces(const struct container_spec *spec, int sock) {
+        int r = cgroup_join(spec->cgroup);
+
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to join the container's cgroups");
         /* Until now the child runs as the host's root, which the new user namespace does not map:
          * become its root, with the capabilities it holds there. */
         if (spec->userns.count > 0) {

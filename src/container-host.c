@@ -79,5 +79,9 @@ int container_host_setup(const struct container_spec *spec, const struct contain
                 if (r < 0)
                         return r;
         }
-        return 0;
+
+        r = cgroup_attach(spec->cgroup, c->pid);
+        if (r >= 0 && spec->userns.count > 0)
+                r = cgroup_delegate(spec->cgroup, spec->userns.base, spec->userns.base);
+        return r;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "seccomp-filter.h"
 #include "userns.h"
@@ -26,6 +27,7 @@ struct container_spec {
         bool boot;               /* the tree's own init is PID 1: offer it the container interface */
         bool own_cgroup;         /* placed in a cgroup of its own: its init may manage the subtree */
         const char *container_uuid;
+        struct cgroup *cgroup;   /* made by cgroup_prepare(); the child joins it before it proceeds */
         const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
 };
 

@@ -127,7 +127,7 @@ static int clone_mounts(const struct config *c, const struct launch *l, struct m
 }
 
 static int start_and_supervise(const struct config *c, const struct launch *l, struct mount_clones *m,
-                               struct supervisor_result *ret) {
+                               struct cgroup *cg, struct supervisor_result *ret) {
         struct container ct = CONTAINER_NULL;
         const struct container_spec spec = {
                 .config = c,
@@ -144,6 +144,8 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .chown_fallback_fd = l->userns.chown_if_no_idmap ? l->rootfs_fd : -EBADF,
                 .boot = c->verb == VERB_BOOT,
                 .container_uuid = l->container_uuid,
+                .cgroup = cg,
+                .own_cgroup = cg != NULL,
                 .seccomp = &l->seccomp,
         };
         int r;
@@ -168,6 +170,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
 
 int launch_once(const struct config *c, const struct launch *l, struct supervisor_result *ret) {
         struct mount_clones m = { .tree_fd = -EBADF };
+        struct cgroup *cg = NULL;
         sigset_t mask;
         int r;
 
@@ -175,10 +178,14 @@ int launch_once(const struct config *c, const struct launch *l, struct superviso
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return log_error_errno(-errno, "Failed to block signals: %m");
 
-        r = clone_mounts(c, l, &m);
+        r = cgroup_prepare(&c->properties, c->machine, &cg);
         if (r >= 0)
-                r = start_and_supervise(c, l, &m, ret);
+                r = clone_mounts(c, l, &m);
+        if (r >= 0)
+                r = start_and_supervise(c, l, &m, cg, ret);
         mount_clones_done(&m);
+        /* PID 1 is reaped by now: what the kernel accounted to the container is final. */
+        cgroup_finish(cg, r < 0);
         return r;
 }
 

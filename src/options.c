@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup-properties.h"
 #include "environ.h"
 #include "log.h"
 #include "name.h"
@@ -27,6 +28,7 @@ enum {
         ARG_UUID,
         ARG_PRIVATE_USERS,
         ARG_PRIVATE_USERS_OWNERSHIP,
+        ARG_PROPERTY,
 };
 
 static const struct option long_options[] = {
@@ -47,6 +49,7 @@ static const struct option long_options[] = {
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
         { "private-users",   required_argument, NULL, ARG_PRIVATE_USERS   },
         { "private-users-ownership", required_argument, NULL, ARG_PRIVATE_USERS_OWNERSHIP },
+        { "property",        required_argument, NULL, ARG_PROPERTY        },
         { "quiet",           no_argument,       NULL, 'q'                 },
         { "init",            required_argument, NULL, ARG_INIT            },
         { "uuid",            required_argument, NULL, ARG_UUID            },
@@ -124,7 +127,10 @@ void options_help(enum verb verb) {
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
                "  -q --quiet                 No informational messages\n"
                "     --uuid=UUID             The container's UUID, offered to a booted guest as\n"
-               "                             its machine ID (default: random)\n",
+               "                             its machine ID (default: random)\n"
+               "     --property=NAME=VALUE   A resource limit, as in systemd.resource-control(5):\n"
+               "                             MemoryMax, MemoryHigh, MemorySwapMax, CPUQuota,\n"
+               "                             CPUWeight, AllowedCPUs, TasksMax, IOWeight\n",
                verb == VERB_BOOT ? "SIGRTMIN+3 for systemd,\n"
                "                             SIGUSR2 for busybox init, SIGINT for sysvinit" : "SIGTERM");
         if (verb == VERB_BOOT)
@@ -550,6 +556,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return 0;
         case ARG_KILL_SIGNAL:
                 return parse_kill_signal(c, arg);
+        case ARG_PROPERTY:
+                return cgroup_property_parse(&c->properties, arg);
         case 'q':
                 c->quiet = true;
                 return 0;

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "helper-userns.h"
 #include "helper.h"
 
 /* Prints KEY=INSIDE:OUTSIDE:COUNT[,...] from a /proc/self/{uid,gid}_map, one token. */

@@ -35,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper-cgroup.h"
 #include "helper-sec.h"
+#include "helper-userns.h"
 #include "helper.h"
 
 #define MAX_ENTRIES 1024
@@ -62,6 +64,7 @@ static int usage(void) {
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
                 "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
                 "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n"
+                "  memhog STEP_MB MAX_MB | forks HOLD_MS | busy SECONDS | affinity | cgroup\n"
                 "  idmap | stat PATH | mknod-block PATH | setgroups GID\n",
                 program);
         return EXIT_USAGE;
@@ -808,6 +811,8 @@ int main(int argc, char *argv[]) {
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
         v = helper_sec_main(cmd, argc - 2, argv + 2);
+        if (v < 0)
+                v = helper_cgroup_main(cmd, argc - 2, argv + 2);
         if (v < 0)
                 v = helper_userns_main(cmd, argc - 2, argv + 2);
         if (v >= 0)

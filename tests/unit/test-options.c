@@ -488,6 +488,22 @@ static void test_kill_signal(void **state) {
         FAILS("--kill-signal=-9", "/tree");
 }
 
+static void test_property(void **state) {
+        struct config c = {};
+
+        PARSE_OK(&c, "--property=MemoryMax=1G", "--property", "TasksMax=20", "/tree");
+        assert_int_equal(c.properties.memory_max.kind, CGROUP_LIMIT_ABSOLUTE);
+        assert_true(c.properties.memory_max.value == 1024 * 1024 * 1024);
+        assert_int_equal(c.properties.tasks_max.kind, CGROUP_LIMIT_ABSOLUTE);
+        assert_true(c.properties.tasks_max.value == 20);
+        config_done(&c);
+
+        FAILS("--property=MemoryMax=banana", "/tree");
+        FAILS("--property=Bogus=1", "/tree");
+        FAILS("--property=", "/tree");
+        FAILS("--property");
+}
+
 static void check_private_users(const char *arg, enum private_users_mode mode, uint32_t base, uint32_t count) {
         struct config c = {};
 
@@ -683,6 +699,7 @@ int main(void) {
                 cmocka_unit_test(test_flags),
                 cmocka_unit_test(test_console),
                 cmocka_unit_test(test_kill_signal),
+                cmocka_unit_test(test_property),
                 cmocka_unit_test(test_private_users),
                 cmocka_unit_test(test_private_users_ownership),
                 cmocka_unit_test(test_error_messages),
