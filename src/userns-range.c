@@ -203,11 +203,12 @@ static int check_fixed_range(int dir_fd, const struct held_ranges *h, const stru
         if (!other)
                 return 0;
         lease_file_read_owner(dir_fd, other, owner, sizeof owner);
-        return log_error_errno(-EBUSY, "The ID range %" PRIu32 "..%" PRIu32 " overlaps the range %" PRIu32 "..%"
-                               PRIu32 " of running machine %s (lease %s/" LEASE_DIR "/%" PRIu32 "-%" PRIu32 "); "
+        return log_error_errno(-EBUSY, "Invalid --private-users= value \"%" PRIu32 ":%" PRIu32 "\": the "
+                               "ID range %" PRIu32 "..%" PRIu32 " overlaps the range %" PRIu32 "..%" PRIu32
+                               " of running machine %s (lease %s/" LEASE_DIR "/%" PRIu32 "-%" PRIu32 "); "
                                "give a range clear of it, or --private-users=pick.",
-                               pu->base, pu->base + (pu->count - 1), other->base, other->base + (other->count - 1),
-                               owner, runtime_dir, other->base, other->count);
+                               pu->base, pu->count, pu->base, pu->base + (pu->count - 1), other->base,
+                               other->base + (other->count - 1), owner, runtime_dir, other->base, other->count);
 }
 
 /* Called with the directory lock held, so the O_EXCL can only fail if someone ignored it. */

@@ -303,10 +303,11 @@ static void test_fixed_overlap_refused(void **state) {
         r = userns_lease_acquire(&pu, "late", f->runtime, &b);
         text = capture_stop(&cap);
         assert_int_equal(r, -EBUSY);
-        assert_true(asprintf(&expected, "syscon: The ID range %" PRIu32 "..%" PRIu32 " overlaps the range %"
-                             PRIu32 "..%" PRIu32 " of running machine web (lease %s/userns/%" PRIu32 "-65536); "
-                             "give a range clear of it, or --private-users=pick.\n", pu.base, pu.base,
-                             a.base, a.base + 65535, f->runtime, a.base) > 0);
+        assert_true(asprintf(&expected, "syscon: Invalid --private-users= value \"%" PRIu32 ":1\": the ID range %"
+                             PRIu32 "..%" PRIu32 " overlaps the range %" PRIu32 "..%" PRIu32 " of running "
+                             "machine web (lease %s/userns/%" PRIu32 "-65536); give a range clear of it, or "
+                             "--private-users=pick.\n", pu.base, pu.base, pu.base, a.base, a.base + 65535,
+                             f->runtime, a.base) > 0);
         assert_string_equal(text, expected);
         free(text);
         free(expected);
