@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <systemd/sd-event.h>
 #include <unistd.h>
@@ -47,10 +48,22 @@ static int on_forwarded_signal(sd_event_source *s, const struct signalfd_siginfo
         return 0;
 }
 
-static int on_container_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
+static int on_container_exit(sd_event_source *s, int pidfd, uint32_t revents, void *userdata) {
         struct supervisor *sv = userdata;
+        siginfo_t si = {};
 
-        sv->exit_info = *si;
+        /* The pidfd turns readable when PID 1 exits, but if a tracer (strace -p, gdb, a benchmark)
+         * holds it, the zombie is the tracer's to reap first and waitid() finds nothing yet; the
+         * kernel wakes the pidfd again when the tracer lets go. sd_event_add_child_pidfd() watches
+         * one-shot and would miss that second wakeup for good, so watch edge-triggered and check.
+         * WNOWAIT leaves the zombie for container_done(). A failure ends the loop (the caller logs
+         * it): a handler's error would only disable this source and leave the loop waiting forever. */
+        if (waitid(P_PIDFD, (id_t) pidfd, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+                return sd_event_exit(sd_event_source_get_event(s), -errno);
+        if (si.si_pid == 0)
+                return 0;
+
+        sv->exit_info = si;
         if (sv->console)
                 console_drain(sv->console);
         return sd_event_exit(sd_event_source_get_event(s), 0);
@@ -88,7 +101,7 @@ static int setup_loop(sd_event *e, struct supervisor *sv, enum console_mode cons
         if (r < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
 
-        r = sd_event_add_child_pidfd(e, NULL, c->pidfd, WEXITED, on_container_exit, sv);
+        r = sd_event_add_io(e, NULL, c->pidfd, EPOLLIN | EPOLLET, on_container_exit, sv);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the container's PID 1: %m");
 

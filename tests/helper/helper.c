@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -37,6 +38,7 @@
 
 #include "helper-cgroup.h"
 #include "helper-sec.h"
+#include "helper-trace.h"
 #include "helper-userns.h"
 #include "helper.h"
 
@@ -65,7 +67,8 @@ static int usage(void) {
                 "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
                 "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n"
                 "  memhog STEP_MB MAX_MB | forks HOLD_MS | busy SECONDS | affinity | cgroup\n"
-                "  idmap | stat PATH | mknod-block PATH | setgroups GID\n",
+                "  idmap | stat PATH | mknod-block PATH | setgroups GID\n"
+                "  trace-exit PID HOLD_MS (on the host)\n",
                 program);
         return EXIT_USAGE;
 }
@@ -755,7 +758,7 @@ static int cmd_sleep(const char *arg) {
 int main(int argc, char *argv[]) {
         const char *cmd = argc > 1 ? argv[1] : NULL;
         const char *a1 = argc > 2 ? argv[2] : NULL, *a2 = argc > 3 ? argv[3] : NULL;
-        long v;
+        long v, w;
 
         if (argv[0] && *argv[0])
                 program = argv[0];
@@ -810,6 +813,8 @@ int main(int argc, char *argv[]) {
                 return cmd_wait_signal(a1, a2);
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
+        if (strcmp(cmd, "trace-exit") == 0 && parse_int(a1, 1, INT_MAX, &v) && parse_int(a2, 0, 60000, &w))
+                return helper_trace_exit((pid_t) v, w);
         v = helper_sec_main(cmd, argc - 2, argv + 2);
         if (v < 0)
                 v = helper_cgroup_main(cmd, argc - 2, argv + 2);

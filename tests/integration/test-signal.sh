@@ -103,3 +103,25 @@ t_supervisor_death_kills_container() {
         observe "$tree" -- pid
 }
 register t_supervisor_death_kills_container "SIGKILL of the supervisor kills the container, with and without a user namespace"
+
+# A tracer of PID 1 (strace -p, gdb, the RSS benchmark) reaps its zombie before syscon can: syscon's
+# pidfd turns readable at the exit, but waitid() finds nothing until the tracer lets go. syscon used
+# to miss that second wakeup and wait forever.
+t_traced_pid1_exit() {
+        local init tracer
+        start_bg "$BASE_TREE" -- wait-signal 3
+        read -r init <"/proc/$BG_PID/task/$BG_PID/children"
+        [ -n "$init" ] || fail "syscon has no child"
+        "$SYSCON_TEST_HELPER" trace-exit "$init" 1000 >"$T/trace-out" 2>"$T/trace-err" &
+        tracer=$!
+        on_exit "kill -KILL $tracer 2>/dev/null; wait $tracer 2>/dev/null"
+        wait_for_line "$T/trace-out" '^traced=1$' 5 || fail "the tracer did not attach: $(cat "$T/trace-err")"
+        kill -TERM "$BG_PID"
+        wait_pid "$BG_PID" 10 || fail "syscon still runs 10 s after SIGTERM, once a tracer held PID 1's zombie for 1 s"
+        cp "$T/bg-out" "$T/out"
+        cp "$T/bg-err" "$T/err"
+        expect_rc 3
+        expect_eq "$(kv released "$T/trace-out")" 1 "the tracer reaped PID 1 first"
+        expect_eq "$(kv status "$T/trace-out")" 3 "PID 1's exit status, as the tracer saw it"
+}
+register t_traced_pid1_exit "syscon ends with COMMAND's status when a tracer of PID 1 reaps it late"
