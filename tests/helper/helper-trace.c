@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "helper-trace.h"
-
-#define EXIT_OBSERVATION_FAILED 3
+#include "helper.h"
 
 static int failed(const char *what) {
         dprintf(2, "syscon-test-helper: trace-exit: %s: %s\n", what, strerror(errno));
