@@ -12,10 +12,11 @@
 /* Which cgroup layout the host has, and where syscon itself sits in each hierarchy it uses: read
  * from statfs(), /proc/self/cgroup and /proc/self/mountinfo, never assumed. */
 
-/* The v1 hierarchies a container joins: the controllers limits and accounting use, and systemd's
- * named hierarchy, so that tools reading it see the container as a unit of its own. blkio only for
- * IOWeight=: every hierarchy costs a directory made and removed per start. */
-static const char *const managed_v1[] = { "memory", "cpu", "cpuacct", "cpuset", "pids", "name=systemd" };
+/* The v1 hierarchies a container always joins: the controllers accounting uses, and systemd's
+ * named hierarchy, so that tools reading it see the container as a unit of its own. The others only
+ * for a property that needs them (is_managed_v1()): every hierarchy costs a directory made and
+ * removed per start, and a cpuset one its CPUs and memory nodes copied in. */
+static const char *const managed_v1[] = { "memory", "cpuacct", "pids", "name=systemd" };
 
 static int is_cgroup2(const char *path) {
         struct statfs s;
@@ -166,8 +167,12 @@ static int open_unified_root(enum cgroup_mode mode) {
                                O_PATH | O_DIRECTORY | O_CLOEXEC));
 }
 
-static bool is_managed_v1(const struct cgroup *cg, const char *controllers) {
-        if (cg->properties.io_weight > 0 && cgroup_list_has(controllers, "blkio", ","))
+static bool is_managed_v1(const struct cgroup_properties *p, const char *controllers) {
+        if (p->io_weight > 0 && cgroup_list_has(controllers, "blkio", ","))
+                return true;
+        if ((p->cpu_quota_per_sec_usec > 0 || p->cpu_weight > 0) && cgroup_list_has(controllers, "cpu", ","))
+                return true;
+        if (p->allowed_cpus_set && cgroup_list_has(controllers, "cpuset", ","))
                 return true;
         for (size_t i = 0; i < ELEMENTSOF(managed_v1); i++)
                 if (cgroup_list_has(controllers, managed_v1[i], ","))
@@ -231,7 +236,7 @@ static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n)
                         int fd, r;
 
                         /* A mount of a part of the hierarchy that syscon is not in does not do. */
-                        if (m[i].id == 0 || !is_managed_v1(cg, m[i].controllers) ||
+                        if (m[i].id == 0 || !is_managed_v1(&cg->properties, m[i].controllers) ||
                             !cgroup_controllers_match(m[i].controllers, e.super_options) || !is_below(m[i].path, e.root))
                                 continue;
                         fd = open(e.mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
