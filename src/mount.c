@@ -38,11 +38,17 @@ static int attach(int mount_fd, int target_fd) {
 }
 
 int mount_clone_tree(int rootfs_fd, bool read_only) {
+        /* A clone of a shared mount (every mount is shared under systemd) joins its peer group: what
+         * the container mounts on it would propagate back into the host's tree, and pivot_root()
+         * refuses a shared new root (EINVAL). */
+        struct mount_attr private = { .propagation = MS_PRIVATE };
         _cleanup_close_ int tree = -EBADF;
         int r;
 
         tree = open_tree(rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
         if (tree < 0)
+                return -errno;
+        if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &private, sizeof private) < 0)
                 return -errno;
         if (read_only) {
                 r = set_read_only(tree, false);
