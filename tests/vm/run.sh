@@ -92,11 +92,24 @@ for f in "$build/src/syscon" "$build/tests/helper/syscon-test-helper"; do
                 exit 2
         }
 done
-for tool in qemu-system-x86_64 debootstrap mkfs.ext4 debugfs; do
+for tool in qemu-system-x86_64 debootstrap mkfs.ext4 debugfs setpriv; do
         command -v "$tool" >/dev/null || cannot_run "$tool not found (tools/install-deps.sh installs it)"
 done
 
+# One tier run at a time on a machine (QEMU under TCG takes every core it gets). The lock goes to
+# QEMU too, which dies with this script.
+mkdir -p "$cache/vm"
+exec 8>"$cache/vm/.qemu-lock"
+flock -w "$(remaining)" 8 || setup_failed "another VM tier run let go of the machine within the bound" /dev/null
+
+# Working files of runs that died by SIGKILL (no trap ran) go first: their owner is gone.
+for old in "${TMPDIR:-/var/tmp}"/syscon-vm-*; do
+        if [ -f "$old/owner" ] && ! kill -0 "$(cat "$old/owner")" 2>/dev/null; then
+                rm -rf --one-file-system "$old"
+        fi
+done
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/syscon-vm-XXXXXX")
+echo $$ >"$tmp/owner"
 qemu_pid=
 stop_qemu() {
         [ -n "$qemu_pid" ] || return 0
@@ -117,12 +130,6 @@ interrupted() {
         exit 130
 }
 trap interrupted INT TERM
-
-mkdir -p "$cache/vm"
-exec 8>"$cache/vm/.qemu-lock"
-if ! flock -w "$(remaining)" 8; then
-        setup_failed "another VM tier run let go of the machine within the bound" /dev/null
-fi
 
 # --- the disks ---------------------------------------------------------------------------------------
 # Each step gets what is left of the bound, less what booting and testing need at least.
@@ -171,11 +178,12 @@ mkfs.ext4 -q -F -L syscon-payload -d "$payload" "$tmp/payload.img"
 # --- the VM -----------------------------------------------------------------------------------------
 # No network device (-nic none). The root and tree disks are snapshots: writes go to temporary
 # files under TMPDIR, the cached images stay pristine. ttyS0 is the console, ttyS1 the results
-# channel. -no-reboot with panic=1: a kernel panic ends QEMU instead of looping.
+# channel. -no-reboot with panic=1: a kernel panic ends QEMU instead of looping. setpriv: should
+# this script die by SIGKILL, QEMU dies with it.
 cmdline="console=ttyS0 root=/dev/vda rootfstype=ext4 rw quiet panic=1 systemd.unified_cgroup_hierarchy=1"
 : >"$tmp/results.log"
 : >"$tmp/console.log"
-TMPDIR=$tmp qemu-system-x86_64 \
+TMPDIR=$tmp setpriv --pdeathsig KILL qemu-system-x86_64 \
         -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
         -display none -monitor none -nic none -no-reboot \
         -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$cmdline" \

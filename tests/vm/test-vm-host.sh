@@ -84,3 +84,14 @@ t_vm_syscon_libraries_present() {
         expect_eq "$missing" "" "libraries of $SYSCON the image lacks (add them to tests/vm/packages)"
 }
 register t_vm_syscon_libraries_present "every shared library syscon needs is in the image"
+
+t_vm_debian_tree_runs() {
+        local tree
+        # The VM has no network: the fixture must find the tree the host put on its disk.
+        tree=$("$SYSCON_SOURCE_ROOT/tests/fixtures/debian-tree.sh" 2>&1) || fail "debian-tree.sh: $tree"
+        [ -x "$tree/usr/lib/systemd/systemd" ] || fail "$tree has no systemd"
+        sc run -q "$tree" /usr/bin/cat /etc/debian_version
+        expect_rc 0
+        expect_match "$(cat "$T/out")" '^12\.' "the tree's /etc/debian_version"
+}
+register t_vm_debian_tree_runs "the Debian test tree is in the VM where debian-tree.sh finds it, and syscon runs it"

@@ -5,8 +5,8 @@
 # The VM mounts the image where the tree lives on the host, so the fixture script finds it there
 # under the same name without a network; QEMU opens it as a snapshot, so tests may write into the
 # tree while the cached image stays pristine. The key is the tree's directory name (a key of the
-# tree's own inputs) and this script. An image lives as long as its tree. Needs root (to read every
-# file of the tree); no loop device, no mount.
+# tree's own inputs) and this script. Needs root (to read every file of the tree); no loop device,
+# no mount.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
@@ -35,10 +35,13 @@ if [ ! -e "$image" ]; then
         # The tree must look as it does on the host: no lost+found at its top.
         debugfs -w -R "rmdir /lost+found" "$tmp" >/dev/null 2>&1
         mv "$tmp" "$image"
+        # Images of trees that are gone, and of this tree by an older script (a rebuild takes seconds).
         for old in "$cache"/tree-*.img; do
                 old_name=${old#"$cache"/tree-}
                 old_name=${old_name%-*.img}
-                [ -d "$(dirname "$tree")/$old_name" ] || rm -f "$old"
+                if [ ! -d "$(dirname "$tree")/$old_name" ] || { [ "$old_name" = "$name" ] && [ "$old" != "$image" ]; }; then
+                        rm -f "$old"
+                fi
         done
 fi
 echo "$image"
