@@ -21,7 +21,6 @@ src=$(cd "$here/../.." && pwd)
 started=$SECONDS
 deadline=$((started + ${SYSCON_VM_TIER_TIMEOUT:-1200}))
 boot_timeout=${SYSCON_VM_BOOT_TIMEOUT:-300}
-cache=${SYSCON_CACHE_DIR:-/var/cache/syscon}
 
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
         echo "usage: tests/vm/run.sh BUILD_DIR [REGEX...]" >&2
@@ -96,11 +95,12 @@ for tool in qemu-system-x86_64 debootstrap mkfs.ext4 debugfs setpriv; do
         command -v "$tool" >/dev/null || cannot_run "$tool not found (tools/install-deps.sh installs it)"
 done
 
-# One tier run at a time on a machine (QEMU under TCG takes every core it gets). The lock goes to
-# QEMU too, which dies with this script.
-mkdir -p "$cache/vm"
-exec 8>"$cache/vm/.qemu-lock"
+# One tier run at a time on a machine, whatever its cache (QEMU under TCG takes every core it gets).
+# The lock goes to QEMU too, which dies with this script. The file stays: removing a lock file races.
+exec 8>/var/tmp/syscon-vm.lock
+t0=$SECONDS
 flock -w "$(remaining)" 8 || setup_failed "another VM tier run let go of the machine within the bound" /dev/null
+[ $((SECONDS - t0)) -lt 2 ] || say "waited $((SECONDS - t0)) s for another VM tier run to end"
 
 # Working files of runs that died by SIGKILL (no trap ran) go first: their owner is gone.
 for old in "${TMPDIR:-/var/tmp}"/syscon-vm-*; do
@@ -137,15 +137,21 @@ step_bound() {
         local b=$(($(remaining) - boot_timeout - 120))
         echo $((b > 0 ? b : 1))
 }
+step() { # VAR WHAT COMMAND...: COMMAND within the step bound, its output in VAR; fails the tier
+        local var=$1 what=$2 out rc=0 t0=$SECONDS
+        shift 2
+        out=$(timeout -k 10 "$(step_bound)" "$@" 2>"$tmp/step.log") || rc=$?
+        [ "$rc" -ne 124 ] || echo "timed out after $((SECONDS - t0)) s" >>"$tmp/step.log"
+        [ "$rc" -eq 0 ] || setup_failed "$what" "$tmp/step.log"
+        printf -v "$var" '%s' "$out"
+}
+image='' tree='' tree_image=''
 t0=$SECONDS
-image=$(timeout -k 10 "$(step_bound)" "$here/build-image.sh" 2>"$tmp/image.log") ||
-        setup_failed "the VM image was built (tests/vm/build-image.sh)" "$tmp/image.log"
+step image "the VM image was built (tests/vm/build-image.sh)" "$here/build-image.sh"
 image_s=$((SECONDS - t0))
 t0=$SECONDS
-tree=$(timeout -k 10 "$(step_bound)" "$src/tests/fixtures/debian-tree.sh" 2>"$tmp/tree.log") ||
-        setup_failed "the Debian test tree was built (tests/fixtures/debian-tree.sh)" "$tmp/tree.log"
-tree_image=$(timeout -k 10 "$(step_bound)" "$here/tree-image.sh" "$tree" 2>"$tmp/tree.log") ||
-        setup_failed "the Debian test tree's disk was built (tests/vm/tree-image.sh)" "$tmp/tree.log"
+step tree "the Debian test tree was built (tests/fixtures/debian-tree.sh)" "$src/tests/fixtures/debian-tree.sh"
+step tree_image "the Debian test tree's disk was built (tests/vm/tree-image.sh)" "$here/tree-image.sh" "$tree"
 tree_s=$((SECONDS - t0))
 
 # The payload disk: the binaries under test, the repository's tests with the VM-only ones added, the
