@@ -185,8 +185,9 @@ mkfs.ext4 -q -F -L syscon-payload -d "$payload" "$tmp/payload.img"
 # No network device (-nic none). The root and tree disks are snapshots: writes go to temporary
 # files under TMPDIR, the cached images stay pristine. ttyS0 is the console, ttyS1 the results
 # channel. -no-reboot with panic=1: a kernel panic ends QEMU instead of looping. setpriv: should
-# this script die by SIGKILL, QEMU dies with it.
-cmdline="console=ttyS0 root=/dev/vda rootfstype=ext4 rw quiet panic=1 systemd.unified_cgroup_hierarchy=1"
+# this script die by SIGKILL, QEMU dies with it. Not quiet: systemd's unit status on the console is
+# what tells a boot that hangs from one that is slow; loglevel=4 keeps the kernel's chatter out.
+cmdline="console=ttyS0 root=/dev/vda rootfstype=ext4 rw loglevel=4 panic=1 systemd.unified_cgroup_hierarchy=1"
 : >"$tmp/results.log"
 : >"$tmp/console.log"
 TMPDIR=$tmp setpriv --pdeathsig KILL qemu-system-x86_64 \
@@ -288,7 +289,7 @@ cp "$tmp/console.log" "$tmp/results.log" "$tmp/qemu.log" "$logs/"
 debugfs -R "rdump /results $logs" "$tmp/payload.img" >/dev/null 2>&1 || true
 if [ "$failed" -gt 0 ]; then
         say "last console lines (all in $logs/console.log):"
-        tail -n 25 "$logs/console.log" | tr -d '\r' | sed 's/^/#   /'
+        tail -n 25 "$logs/console.log" | tr -d '\r' | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^/#   /'
 fi
 boot_s=$([ -n "$begun" ] && echo "$((begun - vm_started)) s" || echo "-")
 suite_s=$([ -n "$begun" ] && [ -n "$ended" ] && echo "$((ended - begun)) s" || echo "-")
