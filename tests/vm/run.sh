@@ -91,7 +91,7 @@ for f in "$build/src/syscon" "$build/tests/helper/syscon-test-helper"; do
                 exit 2
         }
 done
-for tool in qemu-system-x86_64 debootstrap mkfs.ext4 debugfs setpriv; do
+for tool in qemu-system-x86_64 debootstrap mkfs.ext4 debugfs setpriv git; do
         command -v "$tool" >/dev/null || cannot_run "$tool not found (tools/install-deps.sh installs it)"
 done
 
@@ -154,13 +154,22 @@ step tree "the Debian test tree was built (tests/fixtures/debian-tree.sh)" "$src
 step tree_image "the Debian test tree's disk was built (tests/vm/tree-image.sh)" "$here/tree-image.sh" "$tree"
 tree_s=$((SECONDS - t0))
 
-# The payload disk: the binaries under test, the repository's tests with the VM-only ones added, the
-# guest script and what the host asks of it. A fresh one per run; made without a loop device.
+# The payload disk: the binaries under test, the source as git sees it (tests refer to more than
+# tests/, e.g. profiles/; build directories stay out) with the VM-only tests added, the guest script
+# and what the host asks of it. A fresh one per run; made without a loop device.
 payload=$tmp/payload
 install -D -m 0755 "$build/src/syscon" "$payload/build/src/syscon"
 install -D -m 0755 "$build/tests/helper/syscon-test-helper" "$payload/build/tests/helper/syscon-test-helper"
 mkdir -p "$payload/source"
-cp -a "$src/tests" "$payload/source/tests"
+git -C "$src" ls-files -z --cached --others --exclude-standard >"$tmp/files" ||
+        setup_failed "the source's files were listed (git ls-files in $src)" /dev/null
+# Files deleted in the work tree are still listed (--cached) and stay out.
+(
+        cd "$src"
+        while IFS= read -r -d '' f; do
+                if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+        done <"$tmp/files" | xargs -0 cp -a --parents -t "$payload/source"
+)
 cp "$here/test-vm-host.sh" "$payload/source/tests/integration/test-vm-host.sh"
 install -m 0755 "$here/guest.sh" "$payload/guest.sh"
 vm_bound=$(($(remaining) - 20))
