@@ -38,11 +38,17 @@ static int attach(int mount_fd, int target_fd) {
 }
 
 static int clone_mount(int dir_fd, const char *path, unsigned flags, bool recursive, bool read_only) {
+        /* A clone of a shared mount (every mount is shared under systemd) joins its peer group: what
+         * the container mounts on it would propagate back into the host's tree, and pivot_root()
+         * refuses a shared new root (EINVAL). */
+        struct mount_attr private = { .propagation = MS_PRIVATE };
         _cleanup_close_ int clone = -EBADF;
         int r;
 
         clone = open_tree(dir_fd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags | (recursive ? AT_RECURSIVE : 0));
         if (clone < 0)
+                return -errno;
+        if (mount_setattr(clone, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &private, sizeof private) < 0)
                 return -errno;
         if (read_only) {
                 r = set_read_only(clone, recursive);

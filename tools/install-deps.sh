@@ -8,6 +8,8 @@ packages=(
         meson ninja-build pkg-config gcc clang
         libsystemd-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
         busybox-static util-linux iproute2 musl-tools debootstrap
+        # The test-host tier (tests/vm): a VM image from debootstrap, disks made by mkfs.ext4 -d.
+        qemu-system-x86 e2fsprogs
         "$@"
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs dependencies, builds with gcc and clang (-Werror) and
 # with ASan/UBSan, runs the unit tests on every build and the privileged integration suite on the
-# gcc and sanitizer builds. Needs root for the integration suite. Build dirs go to $SYSCON_BUILD_ROOT
+# gcc and sanitizer builds, then the test-host tier (tests/vm: integration tests in a QEMU VM with
+# systemd on pure cgroup v2) on the gcc build. Needs root for the integration suite and the tier. Build dirs go to $SYSCON_BUILD_ROOT
 # (default: build/ in the source tree).
 set -euo pipefail
 
@@ -37,9 +38,13 @@ run_suites gcc unit integration
 run_suites clang unit
 run_suites asan unit integration
 
+# Last: it takes minutes. run.sh bounds itself (20 min); the timeout here is the backstop.
+echo "=== vm: tests/vm/run.sh $out/gcc"
+timeout -k 30 1260 "$src/tests/vm/run.sh" "$out/gcc" | tee "$out/vm-tap.txt" || failed=1
+
 # One closing line over every TAP result of every run.
 passed=0 fails=0 skipped=0
-for log in "$out"/{gcc,clang,asan}/meson-logs/testlog.txt; do
+for log in "$out"/{gcc,clang,asan}/meson-logs/testlog.txt "$out/vm-tap.txt"; do
         [ -f "$log" ] || continue
         p=$(grep -cE '^ok [0-9]+' "$log" || true)
         s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$log" || true)

@@ -222,8 +222,10 @@ mounts_mentioning() { # STRING
         grep -F -- "$1" /proc/self/mountinfo || true
 }
 
+# machine.slice is systemd's: it makes the slice for the first container scope and keeps it.
 cgroup_dirs() {
-        find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null | LC_ALL=C sort
+        find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d ! -path /sys/fs/cgroup/machine.slice 2>/dev/null |
+                LC_ALL=C sort
 }
 
 # The cgroups that are not in SNAPSHOT (a cgroup_dirs listing). Others may be using the machine: a

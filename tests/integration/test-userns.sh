@@ -116,6 +116,27 @@ t_userns_host_only_file() {
 }
 register t_userns_host_only_file "userns: container root cannot read a host root-only file bound :noidmap (it is nobody's); bound ID-mapped it can"
 
+t_userns_bind_tmpfs_submount() {
+        local src major minor
+        src=$T/bind-sub
+        mkdir -p "$src/sub"
+        mount -t tmpfs -o size=1m sit-userns-sub "$src/sub" || fail "cannot mount a tmpfs on $src/sub"
+        on_exit "umount '$src/sub'"
+        echo below >"$src/sub/file"
+        IFS=. read -r major minor _ <<<"$(uname -r)"
+        if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 3 ]; }; then
+                # tmpfs can be ID-mapped since Linux 6.3: the default rbind carries it, mapped.
+                observe "$BASE_TREE" -U --bind="$src:/mnt" -- stat /mnt/sub/file
+                expect_eq "$(kv uid):$(kv gid)" 0:0 "owner inside of a file on the ID-mapped tmpfs submount"
+        else
+                # Before, the whole bind is refused, naming the way out.
+                in_tree "$BASE_TREE" -U --bind="$src:/mnt" -- stat /mnt/sub/file
+                expect_rc 125
+                grep -q ':noidmap' "$T/err" || fail "the refusal does not suggest :noidmap: $(cat "$T/err")"
+        fi
+}
+register t_userns_bind_tmpfs_submount "userns: an ID-mapped --bind carries a tmpfs submount (Linux >= 6.3) or is refused naming :noidmap"
+
 t_userns_files_made_inside() {
         local tree
         new_tree userns-made
