@@ -692,11 +692,12 @@ static int cmd_orphans(const char *count, const char *wait_ms) {
         close(pipefd[0]);
 
         /* EOF on the pipe means every grandchild has closed its end, i.e. is exiting; give PID 1
-         * until the deadline to reap them all. */
+         * until the deadline to reap them all. An orphan still on its way out is neither a zombie
+         * nor gone yet: done means no zombie and only PID 1 left. */
         for (long waited = 0;; waited += 10) {
                 if (scan_processes(false, getpid(), &zombies, &total) < 0)
                         return fail("opendir /proc", errno);
-                if (zombies == 0 || waited >= wait)
+                if ((zombies == 0 && total == 1) || waited >= wait)
                         break;
                 sleep_ms(10);
         }

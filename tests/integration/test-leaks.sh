@@ -79,3 +79,21 @@ t_leak_files() {
         [ -z "$changes" ] || fail "the shared base tree was written to (it must not be): $changes"
 }
 register_leak_check t_leak_files "leak check: no file created outside the trees, shared base tree unchanged"
+
+# ID range leases are files held locked by a running syscon: at the end of the suite, none may be
+# held by anything the suite started, and a stale one (from a syscon the suite SIGKILLed) may not
+# outlive the next start. Leases of containers that others run on the machine are left out.
+t_leak_userns_leases() {
+        local f left=
+        for f in /run/syscon/userns/*-*; do
+                [ -e "$f" ] || continue
+                # A lease nobody holds is stale: the suite's last start should have removed it.
+                if flock -n "$f" true; then
+                        left+=" $f (stale)"
+                elif grep -q '^sit' "$f"; then
+                        left+=" $f (held by $(cat "$f"))"
+                fi
+        done
+        expect_eq "$left" "" "ID range leases left"
+}
+register_leak_check t_leak_userns_leases "leak check: no ID range lease left held or stale"

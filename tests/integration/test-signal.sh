@@ -108,10 +108,14 @@ register t_supervisor_death_kills_container "SIGKILL of the supervisor kills the
 # pidfd turns readable at the exit, but waitid() finds nothing until the tracer lets go. syscon used
 # to miss that second wakeup and wait forever.
 t_traced_pid1_exit() {
-        local init tracer
+        local init= tracer child
         start_bg "$BASE_TREE" -- wait-signal 3
-        read -r init <"/proc/$BG_PID/task/$BG_PID/children"
-        [ -n "$init" ] || fail "syscon has no child"
+        # The container's PID 1 is PID 1 in its own namespace; under systemd syscon has a second
+        # child, the holder of its scope.
+        for child in $(cat "/proc/$BG_PID/task/$BG_PID/children"); do
+                grep -Eq '^NSpid:.*[[:space:]]1$' "/proc/$child/status" && init=$child
+        done
+        [ -n "$init" ] || fail "syscon has no child that is a container's PID 1"
         "$SYSCON_TEST_HELPER" trace-exit "$init" 1000 >"$T/trace-out" 2>"$T/trace-err" &
         tracer=$!
         on_exit "kill -KILL $tracer 2>/dev/null; wait $tracer 2>/dev/null"
