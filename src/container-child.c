@@ -12,7 +12,7 @@
 #include "exit-status.h"
 #include "handshake.h"
 #include "mount.h"
-#include "net.h"
+#include "network.h"
 
 /* The container's first process, from clone to the exec of its init. Runs inside the new
  * namespaces; every failure goes back to the supervisor over the handshake socket, which reports
@@ -49,12 +49,9 @@ static int setup_identity(const struct container_spec *spec, int sock) {
         if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
                 return handshake_send_error(sock, -errno, "Failed to set the hostname to %s",
                                             spec->hostname);
-        if (spec->config->private_network) {
-                r = net_loopback_up();
-                if (r < 0)
-                        return handshake_send_error(sock, r, "Failed to bring up lo in the "
-                                                    "container's network namespace");
-        }
+        r = network_setup_container(&spec->config->network);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to configure the container's network");
         return 0;
 }
 

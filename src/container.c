@@ -12,11 +12,12 @@
 #include "exit-status.h"
 #include "handshake.h"
 #include "log.h"
+#include "options-network.h"
 
 static unsigned long namespace_flags(const struct config *c) {
         unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 
-        if (c->private_network)
+        if (network_is_private(c))
                 flags |= CLONE_NEWNET;
         return flags;
 }

@@ -15,4 +15,6 @@ int environ_build(const struct config *c, const struct user_identity *user,
                   const char *container_uuid, const char *term, char ***ret);
 
 void strv_free(char **l);
+/* Appends *s to the NULL-terminated list *l of *n entries; takes *s on success. */
+int strv_push(char ***l, size_t *n, char **s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);

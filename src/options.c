@@ -7,6 +7,7 @@
 #include "log.h"
 #include "name.h"
 #include "options.h"
+#include "options-network.h"
 #include "signal-name.h"
 
 enum {
@@ -17,9 +18,9 @@ enum {
         ARG_BIND_RO,
         ARG_TMPFS,
         ARG_READ_ONLY,
-        ARG_PRIVATE_NETWORK,
         ARG_CONSOLE,
         ARG_KILL_SIGNAL,
+        ARG_NETWORK_FIRST, /* ARG_NETWORK_FIRST + enum network_option */
 };
 
 static const struct option long_options[] = {
@@ -34,7 +35,16 @@ static const struct option long_options[] = {
         { "bind-ro",         required_argument, NULL, ARG_BIND_RO         },
         { "tmpfs",           required_argument, NULL, ARG_TMPFS           },
         { "read-only",       no_argument,       NULL, ARG_READ_ONLY       },
-        { "private-network", no_argument,       NULL, ARG_PRIVATE_NETWORK },
+        { "private-network", no_argument,       NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_PRIVATE },
+        { "network-veth",    no_argument,       NULL, 'n' },
+        { "network-bridge",  required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_BRIDGE },
+        { "network-zone",    required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_ZONE },
+        { "network-macvlan", required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_MACVLAN },
+        { "network-ipvlan",  required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_IPVLAN },
+        { "network-interface", required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_INTERFACE },
+        { "address",         required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_ADDRESS },
+        { "host-address",    required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_HOST_ADDRESS },
+        { "gateway",         required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_GATEWAY },
         { "console",         required_argument, NULL, ARG_CONSOLE         },
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
@@ -45,7 +55,7 @@ static const struct option long_options[] = {
 /* '+' stops at the first positional, so that the command's own options are never ours. The ':'
  * after it silences getopt's own messages (POSIX; it does what opterr = 0 would) and returns a
  * missing value as ':' rather than '?', so that we can tell the two apart in our one message. */
-#define SHORT_OPTIONS "+:hD:M:E:u:Pq"
+#define SHORT_OPTIONS "+:hD:M:E:u:Pqn"
 
 #define ENV_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define NAME_RULES "use 1..64 letters, digits, '-' and '.', with no part starting or ending in '-'"
@@ -90,9 +100,9 @@ void options_help(enum verb verb) {
                "     --bind-ro=SRC[:DST[:OPTS]]\n"
                "                             The same, read-only\n"
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
-               "     --read-only             Mount the tree read-only\n"
-               "     --private-network       No network but loopback in the container\n"
-               "     --console=MODE          interactive, read-only, passive or pipe (default:\n"
+               "     --read-only             Mount the tree read-only\n");
+        network_options_help();
+        printf("     --console=MODE          interactive, read-only, passive or pipe (default:\n"
                "                             interactive on a terminal)\n"
                "  -P --pipe                  The same as --console=pipe\n"
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
@@ -100,7 +110,7 @@ void options_help(enum verb verb) {
                verb == VERB_BOOT ? "SIGRTMIN+3" : "SIGTERM");
 }
 
-static int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
+int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
         log_error("Invalid %s= value \"%s\": %s, as in %s.", option, value, problem, example);
         return -EINVAL;
 }
@@ -136,18 +146,6 @@ static int set_string(char **field, const char *value) {
                 return -ENOMEM;
         free(*field);
         *field = copy;
-        return 0;
-}
-
-/* Takes *s on success. */
-static int strv_push(char ***l, size_t *n, char **s) {
-        char **grown = reallocarray(*l, *n + 2, sizeof(char *));
-
-        if (!grown)
-                return -ENOMEM;
-        grown[(*n)++] = TAKE_PTR(*s);
-        grown[*n] = NULL;
-        *l = grown;
         return 0;
 }
 
@@ -445,9 +443,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
         case ARG_READ_ONLY:
                 c->read_only = true;
                 return 0;
-        case ARG_PRIVATE_NETWORK:
-                c->private_network = true;
-                return 0;
+        case 'n':
+                return network_option_parse(&c->network, NETWORK_OPTION_VETH, arg);
         case ARG_CONSOLE:
                 return parse_console(c, arg);
         case 'P':
@@ -458,8 +455,10 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
         case 'q':
                 c->quiet = true;
                 return 0;
-        default: /* '?' or ':' */
-                return log_getopt_error(verb, opt, argv);
+        default:
+                if (opt >= ARG_NETWORK_FIRST && opt < ARG_NETWORK_FIRST + _NETWORK_OPTION_MAX)
+                        return network_option_parse(&c->network, opt - ARG_NETWORK_FIRST, arg);
+                return log_getopt_error(verb, opt, argv); /* '?' or ':' */
         }
 }
 
@@ -509,6 +508,9 @@ static int parse_argv(struct config *c, enum verb verb, int argc, char *argv[]) 
                 if (r != 0)
                         return r;
         }
+        r = network_options_verify(&c->network);
+        if (r < 0)
+                return r;
         return parse_positionals(c, verb, argc, argv);
 }
 
@@ -535,6 +537,7 @@ void config_done(struct config *c) {
                 free(c->mounts[i].options);
         }
         free(c->mounts);
+        network_config_done(&c->network);
         strv_free(c->argv);
         *c = (struct config) {};
 }

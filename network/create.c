@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/ipvlan.h>
+#include <netlink/route/link/macvlan.h>
+#include <netlink/route/link/veth.h>
+
+#include "net.h"
+#include "netlink.h"
+
+static int set_mac(struct rtnl_link *l, const uint8_t *mac) {
+        _cleanup_(nl_addr_putp) struct nl_addr *a = NULL;
+
+        if (!mac)
+                return 0;
+        a = nl_addr_build(AF_LLC, mac, NET_MAC_LEN);
+        if (!a)
+                return -ENOMEM;
+        rtnl_link_set_addr(l, a);
+        return 0;
+}
+
+static int link_add(struct nl_sock *sk, struct rtnl_link *l) {
+        return netlink_error_to_errno(rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+}
+
+int net_veth_create(struct nl_sock *sk, const struct net_veth *v) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *l = rtnl_link_veth_alloc(), *peer = NULL;
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        peer = rtnl_link_veth_get_peer(l);
+
+        /* One request: the kernel applies the name, address, master, alias and flags of both ends
+         * as it creates them, and moves the peer before anyone in the container can see it. */
+        rtnl_link_set_name(l, v->name);
+        rtnl_link_set_flags(l, IFF_UP);
+        if (v->alias)
+                rtnl_link_set_ifalias(l, v->alias);
+        if (v->master > 0)
+                rtnl_link_set_master(l, v->master);
+        r = set_mac(l, v->mac);
+        if (r < 0)
+                return r;
+
+        rtnl_link_set_name(peer, v->peer_name);
+        rtnl_link_set_ns_fd(peer, v->peer_netns_fd);
+        r = set_mac(peer, v->peer_mac);
+        if (r < 0)
+                return r;
+
+        return link_add(sk, l);
+}
+
+int net_bridge_create(struct nl_sock *sk, const char *name, const char *alias) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *l = rtnl_link_bridge_alloc();
+
+        if (!l)
+                return -ENOMEM;
+        rtnl_link_set_name(l, name);
+        rtnl_link_set_flags(l, IFF_UP);
+        if (alias)
+                rtnl_link_set_ifalias(l, alias);
+        return link_add(sk, l);
+}
+
+int net_vlan_create(struct nl_sock *sk, enum net_vlan_kind kind, int parent, const char *name,
+                    const uint8_t *mac, int netns_fd) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
+        int r;
+
+        l = kind == NET_MACVLAN ? rtnl_link_macvlan_alloc() : rtnl_link_ipvlan_alloc();
+        if (!l)
+                return -ENOMEM;
+        if (kind == NET_MACVLAN)
+                r = rtnl_link_macvlan_set_mode(l, MACVLAN_MODE_BRIDGE);
+        else
+                r = rtnl_link_ipvlan_set_mode(l, IPVLAN_MODE_L2);
+        if (r < 0)
+                return netlink_error_to_errno(r);
+        if (kind == NET_MACVLAN) {
+                r = set_mac(l, mac);
+                if (r < 0)
+                        return r;
+        }
+
+        rtnl_link_set_link(l, parent);
+        rtnl_link_set_name(l, name);
+        rtnl_link_set_ns_fd(l, netns_fd);
+        return link_add(sk, l);
+}
