@@ -33,6 +33,7 @@ struct custom_mount {
         char *target;  /* absolute path inside the container, normalized */
         char *options; /* tmpfs options, or NULL */
         bool recursive; /* bind: rbind (default) or norbind */
+        bool idmap;     /* bind with user namespaces: ID-mapped like the tree (default) or not */
 };
 
 struct ip_address {
@@ -84,6 +85,8 @@ struct config {
         int kill_signal;    /* 0: the verb's default */
         bool quiet;
         struct network_config network;
+        char *init;         /* boot: the init inside the tree, or NULL to look it up */
+        char *uuid;         /* lower-case UUID, or NULL for a random one */
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -10,6 +12,7 @@
 #include "container.h"
 #include "dev.h"
 #include "exit-status.h"
+#include "guest.h"
 #include "handshake.h"
 #include "mount.h"
 #include "network.h"
@@ -43,6 +46,20 @@ static int fail_custom_mount(int sock, int r, const char *rootfs, const struct c
                                     m->source ?: "", m->source ? ":" : "", m->target);
 }
 
+/* Runs once the supervisor has written the ID maps and placed the child in its cgroup. */
+static int enter_namespaces(const struct container_spec *spec, int sock) {
+        /* Until now the child runs as the host's root, which the new user namespace does not map:
+         * become its root, with the capabilities it holds there. */
+        if (spec->userns.count > 0 &&
+            (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0))
+                return handshake_send_error(sock, -errno, "Failed to become root in the container's "
+                                            "user namespace");
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                return handshake_send_error(sock, -errno, "Failed to create the container's cgroup "
+                                            "namespace");
+        return 0;
+}
+
 static int setup_identity(const struct container_spec *spec, int sock) {
         int r;
 
@@ -72,6 +89,10 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
         r = mount_proc(root_fd, &failed_path);
         if (r >= 0)
                 r = mount_sys(root_fd, &failed_path);
+        if (r >= 0) {
+                failed_path = "/sys/fs/cgroup";
+                r = guest_cgroup_mount(root_fd, spec->boot);
+        }
         if (r >= 0)
                 r = dev_setup(root_fd, &failed_path);
         if (r < 0)
@@ -84,8 +105,13 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
                 if (r < 0)
                         return fail_mount(sock, r, spec->rootfs, tmpfs_dirs[i][0]);
         }
+        if (spec->boot) {
+                r = guest_interface_setup(root_fd, spec->container_uuid, &failed_path);
+                if (r < 0)
+                        return fail_mount(sock, r, spec->rootfs, failed_path);
+        }
 
-        r = mount_custom(root_fd, c->mounts, c->n_mounts, &failed_mount);
+        r = mount_custom(root_fd, c->mounts, spec->bind_fds, c->n_mounts, &failed_mount);
         if (r < 0)
                 return fail_custom_mount(sock, r, spec->rootfs, failed_mount);
         return 0;
@@ -106,17 +132,21 @@ static int setup_console(const struct container_spec *spec, int sock, int root_f
 }
 
 /* Puts the handshake socket at the fd syscon-init expects, the console (if any) on stdio, and makes
- * every other fd close on exec: only 0, 1, 2 and the socket reach init. */
+ * every other fd close on exec: only 0, 1, 2 and the socket reach syscon-init, only 0, 1, 2 a
+ * booted init. */
 static int arrange_fds(int *sock, int *init_fd, int console_peer) {
+        if (console_peer >= 0)
+                for (int fd = 0; fd < 3; fd++)
+                        if (dup2(console_peer, fd) < 0)
+                                return -errno;
+        if (*init_fd < 0)
+                return RET_NERRNO(close_range(3, ~0U, CLOSE_RANGE_CLOEXEC));
+
         if (*init_fd == SYSCON_INIT_HANDSHAKE_FD) {
                 *init_fd = fcntl(*init_fd, F_DUPFD_CLOEXEC, SYSCON_INIT_HANDSHAKE_FD + 1);
                 if (*init_fd < 0)
                         return -errno;
         }
-        if (console_peer >= 0)
-                for (int fd = 0; fd < 3; fd++)
-                        if (dup2(console_peer, fd) < 0)
-                                return -errno;
         if (*sock != SYSCON_INIT_HANDSHAKE_FD) {
                 if (dup2(*sock, SYSCON_INIT_HANDSHAKE_FD) < 0)
                         return -errno;
@@ -145,9 +175,16 @@ static int exec_init(const struct container_spec *spec, int sock, int console_pe
                 return handshake_send_error(sock, r, "Failed to set up the container's fds");
 
         reset_signals();
-        execveat(init_fd, "", spec->init_argv, spec->envp, AT_EMPTY_PATH);
-        return handshake_send_error(sock, -errno, "Failed to execute %s in the container",
-                                    spec->init_argv[0]);
+        if (init_fd >= 0) {
+                execveat(init_fd, "", spec->init_argv, spec->envp, AT_EMPTY_PATH);
+                return handshake_send_error(sock, -errno, "Failed to execute %s in the container",
+                                            spec->init_argv[0]);
+        }
+        /* A booted init is the tree's own, looked up inside it now that it is the root. */
+        execve(spec->init_argv[0], spec->init_argv, spec->envp);
+        int error = -errno;
+        handshake_send_error(sock, error, "%s", spec->init_argv[0]);
+        return error;
 }
 
 _Noreturn void container_child(const struct container_spec *spec, int sock) {
@@ -160,6 +197,8 @@ _Noreturn void container_child(const struct container_spec *spec, int sock) {
                 _exit(EXIT_LAUNCHER_ERROR);
 
         r = handshake_expect(sock, HANDSHAKE_PARENT_READY, NULL);
+        if (r >= 0)
+                r = enter_namespaces(spec, sock);
         if (r >= 0)
                 r = setup_identity(spec, sock);
         if (r >= 0)

@@ -14,10 +14,14 @@
 #include "log.h"
 #include "options-network.h"
 
-static unsigned long namespace_flags(const struct config *c) {
-        unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+static unsigned long namespace_flags(const struct container_spec *spec) {
+        /* No CLONE_NEWCGROUP: the child unshares its cgroup namespace once the supervisor has moved
+         * it into its own cgroup, which then becomes the namespace's root. */
+        unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 
-        if (network_is_private(c))
+        if (spec->userns.count > 0)
+                flags |= CLONE_NEWUSER;
+        if (network_is_private(spec->config))
                 flags |= CLONE_NEWNET;
         return flags;
 }
@@ -29,7 +33,7 @@ static bool console_uses_pty(enum console_mode mode) {
 static int clone_container(const struct container_spec *spec, int child_fd, struct container *c) {
         int pidfd = -EBADF;
         struct clone_args args = {
-                .flags = namespace_flags(spec->config) | CLONE_PIDFD,
+                .flags = namespace_flags(spec) | CLONE_PIDFD,
                 .pidfd = (uint64_t) (uintptr_t) &pidfd,
                 .exit_signal = SIGCHLD,
         };
@@ -51,6 +55,10 @@ static int clone_container(const struct container_spec *spec, int child_fd, stru
 /* The parent's side of the handshake, step by step. */
 static int parent_handshake(const struct container_spec *spec, struct container *c) {
         int r;
+
+        r = container_host_setup(spec, c);
+        if (r < 0)
+                return r;
 
         r = handshake_send(c->handshake_fd, HANDSHAKE_PARENT_READY, -EBADF);
         if (r < 0)

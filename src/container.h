@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "network.h"
+#include "userns.h"
 
 /* What the container's first process needs, all resolved and validated by the caller beforehand:
  * after clone nothing may fail for a reason the caller could have checked. */
@@ -16,7 +18,13 @@ struct container_spec {
         char **init_argv;        /* syscon-init's (or, with boot, the tree's init's) argv */
         char **envp;
         int tree_fd;             /* the detached clone of the tree (mount_clone_tree()) */
-        int init_fd;             /* executed with execveat(); a sealed memfd for syscon-init */
+        const int *bind_fds;     /* per config->mounts entry: its source's detached clone, or -EBADF */
+        int init_fd;             /* syscon-init's sealed memfd, or -EBADF: exec init_argv[0] (boot) */
+        struct userns_range userns; /* count 0: no user namespace */
+        bool idmap_tree;         /* ID-map the tree through the user namespace */
+        bool boot;               /* the tree's own init is PID 1: offer it the container interface */
+        const char *container_uuid;
+        struct network *network; /* network_prepare()'s, or NULL */
 };
 
 struct container {
@@ -41,6 +49,10 @@ int container_signal(struct container *c, int sig);
 
 /* Kills what is left of the container, reaps it and closes every fd. */
 void container_done(struct container *c);
+
+/* The supervisor's setup of a cloned child before it may proceed: ID maps, ID-mapped mounts, and
+ * the host ends of its cgroup and network. Defined in container-host.c; logs what fails. */
+int container_host_setup(const struct container_spec *spec, const struct container *c);
 
 /* The child's side: never returns. Defined in container-child.c. */
 _Noreturn void container_child(const struct container_spec *spec, int handshake_fd);

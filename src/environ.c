@@ -95,3 +95,18 @@ int environ_build(const struct config *c, const struct user_identity *user,
         *ret = TAKE_PTR(l);
         return 0;
 }
+
+int strv_push_printf(char **l, size_t *n, const char *format, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = vasprintf(&l[*n], format, ap);
+        va_end(ap);
+        if (r < 0) {
+                l[*n] = NULL;
+                return -ENOMEM;
+        }
+        (*n)++;
+        return 0;
+}

@@ -5,12 +5,15 @@
 #include "exit-status.h"
 #include "log.h"
 #include "options.h"
+#include "boot.h"
 #include "run.h"
 
 static void usage(void) {
         printf("syscon: system containers.\n\n"
                "  syscon run [OPTIONS] ROOTFS [--] [COMMAND [ARGS...]]\n"
                "                    Run one command in the tree, with syscon-init as PID 1\n"
+               "  syscon boot [OPTIONS] ROOTFS [--] [INIT-ARGS...]\n"
+               "                    Boot the tree's own init as PID 1\n"
                "  syscon help VERB  Show a verb's options\n"
                "  syscon --version\n");
 }
@@ -23,6 +26,8 @@ static int dispatch(int argc, char *argv[]) {
         if (!verb || streq(verb, "-h") || streq(verb, "--help") || streq(verb, "help")) {
                 if (verb && streq(verb, "help") && argv[2] && streq(argv[2], "run"))
                         options_help(VERB_RUN);
+                else if (verb && streq(verb, "help") && argv[2] && streq(argv[2], "boot"))
+                        options_help(VERB_BOOT);
                 else
                         usage();
                 return 0;
@@ -31,12 +36,17 @@ static int dispatch(int argc, char *argv[]) {
                 printf("syscon %s\n", SYSCON_VERSION);
                 return 0;
         }
-        if (!streq(verb, "run")) {
+        enum verb v;
+        if (streq(verb, "run"))
+                v = VERB_RUN;
+        else if (streq(verb, "boot"))
+                v = VERB_BOOT;
+        else {
                 log_error("Unknown verb %s; see \"syscon --help\".", verb);
                 return EXIT_LAUNCHER_ERROR;
         }
 
-        r = options_parse(VERB_RUN, argc - 1, argv + 1, &config);
+        r = options_parse(v, argc - 1, argv + 1, &config);
         if (r < 0)
                 return EXIT_LAUNCHER_ERROR;
         if (r > 0)
@@ -44,7 +54,7 @@ static int dispatch(int argc, char *argv[]) {
         if (config.quiet)
                 log_set_max_level(LOG_LEVEL_WARNING);
         log_parse_environment();
-        return verb_run(&config);
+        return v == VERB_BOOT ? verb_boot(&config) : verb_run(&config);
 }
 
 int main(int argc, char *argv[]) {

@@ -37,19 +37,38 @@ static int attach(int mount_fd, int target_fd) {
                                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
 }
 
-int mount_clone_tree(int rootfs_fd, bool read_only) {
-        _cleanup_close_ int tree = -EBADF;
+static int clone_mount(int dir_fd, const char *path, unsigned flags, bool recursive, bool read_only) {
+        _cleanup_close_ int clone = -EBADF;
         int r;
 
-        tree = open_tree(rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-        if (tree < 0)
+        clone = open_tree(dir_fd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags | (recursive ? AT_RECURSIVE : 0));
+        if (clone < 0)
                 return -errno;
         if (read_only) {
-                r = set_read_only(tree, false);
+                r = set_read_only(clone, recursive);
                 if (r < 0)
                         return r;
         }
-        return TAKE_FD(tree);
+        return TAKE_FD(clone);
+}
+
+int mount_clone_tree(int rootfs_fd, bool read_only) {
+        return clone_mount(rootfs_fd, "", AT_EMPTY_PATH, true, read_only);
+}
+
+int mount_clone_host_path(const char *source, bool recursive, bool read_only) {
+        /* The source is the caller's own host path: it is trusted and may contain symlinks. */
+        return clone_mount(AT_FDCWD, source, 0, recursive, read_only);
+}
+
+int mount_set_idmap(int mount_fd, int userns_fd, bool recursive) {
+        struct mount_attr attr = {
+                .attr_set = MOUNT_ATTR_IDMAP,
+                .userns_fd = (uint64_t) userns_fd,
+        };
+
+        return RET_NERRNO(mount_setattr(mount_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+                                        &attr, sizeof attr));
 }
 
 int mount_attach_tree(int tree_fd, const char *path) {
@@ -130,23 +149,17 @@ int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only) 
         return attach(clone, target_fd);
 }
 
-int mount_bind_host_path(int root_fd, const char *source, const char *target, bool recursive,
-                         bool read_only) {
-        _cleanup_close_ int source_fd = -EBADF, target_fd = -EBADF;
+static int attach_clone(int root_fd, int clone_fd, const char *target) {
+        _cleanup_close_ int target_fd = -EBADF;
         struct stat st;
 
-        /* The source is the caller's own host path: it is trusted and may contain symlinks. */
-        source_fd = open(source, O_PATH | O_CLOEXEC);
-        if (source_fd < 0)
+        if (fstat(clone_fd, &st) < 0)
                 return -errno;
-        if (fstat(source_fd, &st) < 0)
-                return -errno;
-
         target_fd = rootfs_open_target(root_fd, target,
                                        S_ISDIR(st.st_mode) ? ROOTFS_TARGET_DIRECTORY : ROOTFS_TARGET_FILE);
         if (target_fd < 0)
                 return target_fd;
-        return mount_bind_fd(source_fd, target_fd, recursive, read_only);
+        return attach(clone_fd, target_fd);
 }
 
 /* A path bind-mounted read-only over itself. Missing paths are fine: not every kernel has them. */
@@ -209,12 +222,26 @@ int mount_proc(int root_fd, const char **failed_path) {
         return 0;
 }
 
+static int bind_host_sys(int root_fd) {
+        _cleanup_close_ int clone = -EBADF;
+
+        /* Recursive: a user namespace may not split the host's locked mounts apart. */
+        clone = clone_mount(AT_FDCWD, "/sys", 0, true, true);
+        if (clone < 0)
+                return clone;
+        return attach_clone(root_fd, clone, "/sys");
+}
+
 int mount_sys(int root_fd, const char **failed_path) {
         int r;
 
         *failed_path = "/sys";
         r = mount_new_fs(root_fd, "/sys", "sysfs", NULL,
                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+        /* sysfs belongs to a network namespace: a user namespace sharing the host's network may
+         * not mount a new one, and gets the host's, read-only. */
+        if (r == -EPERM)
+                r = bind_host_sys(root_fd);
         if (r < 0)
                 return r;
 
@@ -228,7 +255,7 @@ int mount_sys(int root_fd, const char **failed_path) {
         return 0;
 }
 
-int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
+int mount_custom(int root_fd, const struct custom_mount *mounts, const int *bind_fds, size_t n,
                  const struct custom_mount **failed) {
         for (size_t i = 0; i < n; i++) {
                 const struct custom_mount *m = mounts + i;
@@ -239,8 +266,7 @@ int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
                         r = mount_new_fs(root_fd, m->target, "tmpfs", m->options,
                                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
                 else
-                        r = mount_bind_host_path(root_fd, m->source, m->target, m->recursive,
-                                                 m->type == CUSTOM_MOUNT_BIND_READ_ONLY);
+                        r = attach_clone(root_fd, bind_fds[i], m->target);
                 if (r < 0)
                         return r;
         }

@@ -18,6 +18,14 @@ int mount_make_private(void);
  * Returns its fd. */
 int mount_clone_tree(int rootfs_fd, bool read_only);
 
+/* A detached clone of the host path `source` for a --bind mount, made by the supervisor like the
+ * tree's (so that it can be ID-mapped before the container attaches it). Returns its fd. */
+int mount_clone_host_path(const char *source, bool recursive, bool read_only);
+
+/* ID-maps a detached mount through the user namespace `userns_fd`: files owned by N on disk belong
+ * to whoever N maps to in that namespace, and the reverse for files created through the mount. */
+int mount_set_idmap(int mount_fd, int userns_fd, bool recursive);
+
 /* In the container's mount namespace: attaches the clone on top of the tree's directory `path`.
  * From then on `tree_fd` is the container's root for every lookup. */
 int mount_attach_tree(int tree_fd, const char *path);
@@ -31,19 +39,15 @@ int mount_new_fs(int root_fd, const char *target, const char *fstype, const char
 /* Bind-mounts `source_fd` (an O_PATH fd, or an open_tree() clone) onto `target_fd`. */
 int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only);
 
-/* Bind-mounts the host path `source` onto `target` inside the tree, creating the target as a
- * directory or file to match the source. */
-int mount_bind_host_path(int root_fd, const char *source, const char *target, bool recursive,
-                         bool read_only);
-
 /* /proc and /sys for the container: a fresh proc with the kernel's knobs read-only and the files
  * that leak host secrets masked; a fresh read-only sysfs. `failed_path` receives the path that
  * could not be set up. */
 int mount_proc(int root_fd, const char **failed_path);
 int mount_sys(int root_fd, const char **failed_path);
 
-/* The --bind, --bind-ro and --tmpfs list, in order. `failed` receives the entry that failed. */
-int mount_custom(int root_fd, const struct custom_mount *mounts, size_t n,
+/* The --bind, --bind-ro and --tmpfs list, in order; bind_fds[i] is the clone of mounts[i]'s source
+ * (mount_clone_host_path()). `failed` receives the entry that failed. */
+int mount_custom(int root_fd, const struct custom_mount *mounts, const int *bind_fds, size_t n,
                  const struct custom_mount **failed);
 
 /* Makes the tree the root of the mount namespace and detaches the host's mounts from it. */

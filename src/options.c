@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,8 @@ enum {
         ARG_READ_ONLY,
         ARG_CONSOLE,
         ARG_KILL_SIGNAL,
+        ARG_INIT,
+        ARG_UUID,
         ARG_NETWORK_FIRST, /* ARG_NETWORK_FIRST + enum network_option */
 };
 
@@ -49,6 +52,8 @@ static const struct option long_options[] = {
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
         { "quiet",           no_argument,       NULL, 'q'                 },
+        { "init",            required_argument, NULL, ARG_INIT            },
+        { "uuid",            required_argument, NULL, ARG_UUID            },
         {}
 };
 
@@ -95,8 +100,9 @@ void options_help(enum verb verb) {
                "  -E --setenv=NAME[=VALUE]   Set a variable; NAME alone copies the host's value\n"
                "     --chdir=PATH            Absolute working directory inside the container\n"
                "  -u --user=USER             User name or UID of the tree to run as\n"
-               "     --bind=SRC[:DST[:OPTS]] Bind a host path (DST defaults to SRC); OPTS is\n"
-               "                             rbind (default) or norbind; \\: is a ':' in a path\n"
+               "     --bind=SRC[:DST[:OPTS]] Bind a host path (DST defaults to SRC); OPTS: rbind\n"
+               "                             (default) or norbind, idmap (default) or noidmap;\n"
+               "                             \\: is a ':' in a path\n"
                "     --bind-ro=SRC[:DST[:OPTS]]\n"
                "                             The same, read-only\n"
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
@@ -106,8 +112,15 @@ void options_help(enum verb verb) {
                "                             interactive on a terminal)\n"
                "  -P --pipe                  The same as --console=pipe\n"
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
-               "  -q --quiet                 No informational messages\n",
-               verb == VERB_BOOT ? "SIGRTMIN+3" : "SIGTERM");
+               "  -q --quiet                 No informational messages\n"
+               "     --uuid=UUID             The container's UUID, offered to a booted guest as\n"
+               "                             its machine ID (default: random)\n",
+               verb == VERB_BOOT ? "SIGRTMIN+3 for systemd,\n"
+               "                             SIGUSR2 for busybox init, SIGINT for sysvinit" : "SIGTERM");
+        if (verb == VERB_BOOT)
+                printf("     --init=PATH             The init to boot, inside the tree (default:\n"
+                       "                             /usr/lib/systemd/systemd, /lib/systemd/systemd,\n"
+                       "                             /sbin/init, the first that exists)\n");
 }
 
 int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
@@ -271,9 +284,9 @@ static bool word_is(const char *word, size_t n, const char *literal) {
         return n == strlen(literal) && strncmp(word, literal, n) == 0;
 }
 
-/* A comma list of rbind and norbind; the last one wins. */
+/* A comma list of rbind, norbind, idmap and noidmap; the last of each pair wins. */
 static int parse_bind_flags(enum custom_mount_type type, const char *spec, const char *flags,
-                            bool *recursive) {
+                            bool *recursive, bool *idmap) {
         if (!*flags)
                 return 0;
         for (;;) {
@@ -283,9 +296,13 @@ static int parse_bind_flags(enum custom_mount_type type, const char *spec, const
                         *recursive = true;
                 else if (word_is(flags, n, "norbind"))
                         *recursive = false;
+                else if (word_is(flags, n, "idmap"))
+                        *idmap = true;
+                else if (word_is(flags, n, "noidmap"))
+                        *idmap = false;
                 else {
-                        log_error("Invalid %s= value \"%s\": unknown option \"%.*s\"; use rbind or "
-                                  "norbind, as in %s:norbind.", mount_options[type].option, spec,
+                        log_error("Invalid %s= value \"%s\": unknown option \"%.*s\"; use rbind, "
+                                  "norbind, idmap or noidmap, as in %s:norbind.", mount_options[type].option, spec,
                                   (int) n, flags, mount_options[type].example);
                         return -EINVAL;
                 }
@@ -311,7 +328,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         _cleanup_free_ char *source = NULL, *target = NULL, *flags = NULL;
         const char *p = spec;
         struct custom_mount *m;
-        bool recursive = true;
+        bool recursive = true, idmap = true;
         int r;
 
         r = next_field(&p, &source);
@@ -338,7 +355,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         }
         r = check_mount_path(type, spec, "destination", target, true);
         if (r >= 0 && flags)
-                r = parse_bind_flags(type, spec, flags, &recursive);
+                r = parse_bind_flags(type, spec, flags, &recursive, &idmap);
         if (r < 0)
                 return r;
 
@@ -349,6 +366,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         m->source = TAKE_PTR(source);
         m->target = TAKE_PTR(target);
         m->recursive = recursive;
+        m->idmap = idmap;
         return 0;
 }
 
@@ -399,6 +417,36 @@ static int parse_kill_signal(struct config *c, const char *arg) {
                                      "--kill-signal=SIGRTMIN+3");
         c->kill_signal = sig;
         return 0;
+}
+
+static int parse_uuid(struct config *c, const char *arg) {
+        static const char pattern[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+        char uuid[sizeof pattern];
+        size_t i;
+
+        for (i = 0; arg[i] && i < sizeof pattern - 1; i++) {
+                bool hex = isxdigit((unsigned char) arg[i]);
+                if (pattern[i] == 'x' ? !hex : arg[i] != '-')
+                        break;
+                uuid[i] = (char) tolower((unsigned char) arg[i]);
+        }
+        if (i != sizeof pattern - 1 || arg[i] || strspn(arg, "0-") == sizeof pattern - 1)
+                return log_bad_value("--uuid", arg, "give a non-zero UUID of 32 hexadecimal digits in "
+                                     "the 8-4-4-4-12 form", "--uuid=0f3b5c2a-6d1e-4f7a-9b8c-2e4d6f8a0b1c");
+        uuid[i] = 0;
+        return set_string(&c->uuid, uuid);
+}
+
+static int parse_init(struct config *c, enum verb verb, const char *arg) {
+        if (verb != VERB_BOOT) {
+                log_error("--init= is an option of \"syscon boot\"; \"syscon run\" always runs "
+                          "syscon-init as PID 1 and your command as PID 2.");
+                return -EINVAL;
+        }
+        if (arg[0] != '/')
+                return log_bad_value("--init", arg, "give the absolute path of the init inside the tree",
+                                     "--init=/sbin/init");
+        return set_string(&c->init, arg);
 }
 
 /* One option as getopt_long() returned it; 1 for --help. */
@@ -455,6 +503,10 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
         case 'q':
                 c->quiet = true;
                 return 0;
+        case ARG_INIT:
+                return parse_init(c, verb, arg);
+        case ARG_UUID:
+                return parse_uuid(c, arg);
         default:
                 if (opt >= ARG_NETWORK_FIRST && opt < ARG_NETWORK_FIRST + _NETWORK_OPTION_MAX)
                         return network_option_parse(&c->network, opt - ARG_NETWORK_FIRST, arg);
@@ -531,6 +583,8 @@ void config_done(struct config *c) {
         strv_free(c->setenv);
         free(c->working_directory);
         free(c->user);
+        free(c->init);
+        free(c->uuid);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 free(c->mounts[i].source);
                 free(c->mounts[i].target);

@@ -5,10 +5,8 @@
 #include <unistd.h>
 
 #include "console.h"
-#include "exit-status.h"
 #include "log.h"
 #include "supervisor.h"
-
 
 static const int stop_signals[] = { SIGTERM, SIGINT };
 static const int forwarded_signals[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -17,7 +15,7 @@ struct supervisor {
         struct container *container;
         int kill_signal;
         unsigned stop_requests;
-        int exit_status;
+        siginfo_t exit_info;
         struct console *console;
 };
 
@@ -52,7 +50,7 @@ static int on_forwarded_signal(sd_event_source *s, const struct signalfd_siginfo
 static int on_container_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
         struct supervisor *sv = userdata;
 
-        sv->exit_status = exit_status_from_siginfo(si);
+        sv->exit_info = *si;
         if (sv->console)
                 console_drain(sv->console);
         return sd_event_exit(sd_event_source_get_event(s), 0);
@@ -103,12 +101,12 @@ static int setup_loop(sd_event *e, struct supervisor *sv, enum console_mode cons
         return 0;
 }
 
-int supervisor_run(struct container *c, enum console_mode console, int kill_signal, bool forward_signals) {
+int supervisor_run(struct container *c, enum console_mode console, int kill_signal, bool forward_signals,
+                   struct supervisor_result *ret) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
         struct supervisor sv = {
                 .container = c,
                 .kill_signal = kill_signal,
-                .exit_status = EXIT_LAUNCHER_ERROR,
         };
         int r;
 
@@ -128,5 +126,9 @@ int supervisor_run(struct container *c, enum console_mode console, int kill_sign
         e = sd_event_unref(TAKE_PTR(e));
         if (r < 0)
                 return r;
-        return sv.exit_status;
+        *ret = (struct supervisor_result) {
+                .exit_info = sv.exit_info,
+                .stop_requested = sv.stop_requests > 0,
+        };
+        return 0;
 }

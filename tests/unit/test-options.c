@@ -526,8 +526,8 @@ static void test_error_messages(void **state) {
         CHECK_ERROR("syscon: Option -q/--quiet takes no value; see \"syscon run --help\".\n", "--quiet=1", "/t");
         CHECK_ERROR("syscon: Invalid --bind= value \"foo:bar\": the source must be an absolute path, as in "
                     "--bind=/srv/data:/data.\n", "--bind=foo:bar", "/tree");
-        CHECK_ERROR("syscon: Invalid --bind-ro= value \"/a:/b:ro\": unknown option \"ro\"; use rbind or "
-                    "norbind, as in --bind-ro=/srv/data:/data:norbind.\n", "--bind-ro=/a:/b:ro", "/tree");
+        CHECK_ERROR("syscon: Invalid --bind-ro= value \"/a:/b:ro\": unknown option \"ro\"; use rbind, "
+                    "norbind, idmap or noidmap, as in --bind-ro=/srv/data:/data:norbind.\n", "--bind-ro=/a:/b:ro", "/tree");
         CHECK_ERROR("syscon: Missing ROOTFS: give the directory of the container's tree, as in \"syscon run "
                     "/var/lib/machines/web\", or --directory=PATH.\n", "-q");
 }
