@@ -21,8 +21,19 @@ static int set_mac(struct rtnl_link *l, const uint8_t *mac) {
         return 0;
 }
 
-static int link_add(struct nl_sock *sk, struct rtnl_link *l) {
-        return netlink_error_to_errno(rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+/* The kernel ignores IFLA_IFALIAS in a request that creates a link: the alias takes a second. */
+static int link_add(struct nl_sock *sk, struct rtnl_link *l, const char *alias) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
+        int r;
+
+        r = rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL);
+        if (r < 0 || !alias)
+                return netlink_error_to_errno(r);
+        change = rtnl_link_alloc();
+        if (!change)
+                return -ENOMEM;
+        rtnl_link_set_ifalias(change, alias);
+        return netlink_link_change(sk, 0, rtnl_link_get_name(l), change);
 }
 
 int net_veth_create(struct nl_sock *sk, const struct net_veth *v) {
@@ -33,12 +44,10 @@ int net_veth_create(struct nl_sock *sk, const struct net_veth *v) {
                 return -ENOMEM;
         peer = rtnl_link_veth_get_peer(l);
 
-        /* One request: the kernel applies the name, address, master, alias and flags of both ends
-         * as it creates them, and moves the peer before anyone in the container can see it. */
+        /* One request: the kernel applies the name, address, master and flags of both ends as it
+         * creates them, and creates the peer in the container's namespace. */
         rtnl_link_set_name(l, v->name);
         rtnl_link_set_flags(l, IFF_UP);
-        if (v->alias)
-                rtnl_link_set_ifalias(l, v->alias);
         if (v->master > 0)
                 rtnl_link_set_master(l, v->master);
         r = set_mac(l, v->mac);
@@ -51,7 +60,7 @@ int net_veth_create(struct nl_sock *sk, const struct net_veth *v) {
         if (r < 0)
                 return r;
 
-        return link_add(sk, l);
+        return link_add(sk, l, v->alias);
 }
 
 int net_bridge_create(struct nl_sock *sk, const char *name, const char *alias) {
@@ -61,9 +70,7 @@ int net_bridge_create(struct nl_sock *sk, const char *name, const char *alias) {
                 return -ENOMEM;
         rtnl_link_set_name(l, name);
         rtnl_link_set_flags(l, IFF_UP);
-        if (alias)
-                rtnl_link_set_ifalias(l, alias);
-        return link_add(sk, l);
+        return link_add(sk, l, alias);
 }
 
 int net_vlan_create(struct nl_sock *sk, enum net_vlan_kind kind, int parent, const char *name,
@@ -89,5 +96,5 @@ int net_vlan_create(struct nl_sock *sk, enum net_vlan_kind kind, int parent, con
         rtnl_link_set_link(l, parent);
         rtnl_link_set_name(l, name);
         rtnl_link_set_ns_fd(l, netns_fd);
-        return link_add(sk, l);
+        return link_add(sk, l, NULL);
 }

@@ -61,8 +61,7 @@ int net_link_delete(struct nl_sock *sk, int ifindex) {
         return netlink_error_to_errno(rtnl_link_delete(sk, l));
 }
 
-/* `orig` names the link by index or, with index 0, by name: the kernel takes either. */
-static int link_change(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link *change) {
+int netlink_link_change(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link *change) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *orig = rtnl_link_alloc();
 
         if (!orig)
@@ -80,7 +79,7 @@ int net_link_up(struct nl_sock *sk, const char *name) {
         if (!change)
                 return -ENOMEM;
         rtnl_link_set_flags(change, IFF_UP);
-        return link_change(sk, 0, name, change);
+        return netlink_link_change(sk, 0, name, change);
 }
 
 int net_link_move(struct nl_sock *sk, int ifindex, int netns_fd, const char *new_name) {
@@ -92,5 +91,5 @@ int net_link_move(struct nl_sock *sk, int ifindex, int netns_fd, const char *new
         /* Applied after the move, so the name only has to be free in the target namespace. */
         if (new_name)
                 rtnl_link_set_name(change, new_name);
-        return link_change(sk, ifindex, NULL, change);
+        return netlink_link_change(sk, ifindex, NULL, change);
 }

@@ -17,3 +17,6 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_link *, rtnl_link_put);
 
 /* libnl reports failures as negative NLE_* codes; syscon speaks negative errno. 0 stays 0. */
 int netlink_error_to_errno(int nle);
+
+/* Applies `change` to the link with index `ifindex` or, with 0, the one named `name`. */
+int netlink_link_change(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link *change);

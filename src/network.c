@@ -101,19 +101,19 @@ static int check_host_link(struct network *n) {
         return 0;
 }
 
-/* The host link named by an option, as `what` ("bridge", "parent interface", ...). */
-static int find_host_link(struct network *n, const char *option, const char *name, const char *what,
-                          struct net_link *ret) {
+/* The host link an option names. */
+static int find_host_link(struct network *n, const char *option, const char *name, struct net_link *ret) {
         int r = net_link_get(n->sk, name, ret);
 
         if (r == -ENODEV)
-                return log_error_errno(-EINVAL, "The host has no interface %s for %s=%s: give the %s's "
-                                       "name as \"ip link\" shows it.", name, option, name, what);
+                return log_error_errno(-EINVAL, "%s=%s: the host has no such interface; give the name "
+                                       "of an existing one, as \"ip link\" shows it.", option, name);
         if (r < 0)
                 return log_error_errno(r, "Failed to look up interface %s: %m", name);
         if (ret->loopback)
-                return log_error_errno(-EINVAL, "%s=%s names the loopback interface, which cannot "
-                                       "serve as a %s: give another interface.", option, name, what);
+                return log_error_errno(-EINVAL, "%s=%s names the loopback interface, which every "
+                                       "network namespace has its own of: give another interface.",
+                                       option, name);
         return 0;
 }
 
@@ -123,7 +123,7 @@ static int check_bridges(struct network *n) {
         int r;
 
         if (nc->bridge) {
-                r = find_host_link(n, "--network-bridge", nc->bridge, "bridge", &l);
+                r = find_host_link(n, "--network-bridge", nc->bridge, &l);
                 if (r < 0)
                         return r;
                 if (!streq(l.kind, "bridge"))
@@ -148,7 +148,7 @@ static int check_parents(struct network *n, const char *option, char **names, in
         int r;
 
         for (size_t i = 0; names && names[i]; i++) {
-                r = find_host_link(n, option, names[i], "parent interface", &l);
+                r = find_host_link(n, option, names[i], &l);
                 if (r < 0)
                         return r;
                 ret_ifindex[i] = l.ifindex;
@@ -162,7 +162,7 @@ static int check_interfaces(struct network *n) {
         int r;
 
         for (size_t i = 0; i < nc->n_interfaces; i++) {
-                r = find_host_link(n, "--network-interface", nc->interfaces[i], "interface to move", &l);
+                r = find_host_link(n, "--network-interface", nc->interfaces[i], &l);
                 if (r < 0)
                         return r;
                 /* The kernel keeps these in the namespace that created them. */

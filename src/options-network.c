@@ -77,7 +77,9 @@ static const char *parse_ip(const char *s, struct ip_address *ret, unsigned char
                 return "the prefix length must be a number";
         errno = 0;
         len = strtoul(slash + 1, &end, 10);
-        if (errno != 0 || *end || len < 1 || len > max)
+        if (*end)
+                return "the prefix length must be a number";
+        if (errno != 0 || len < 1 || len > max)
                 return ret->family == AF_INET ? "the prefix length must be 1..32 for an IPv4 address"
                                               : "the prefix length must be 1..128 for an IPv6 address";
         *prefix = (unsigned char) len;

@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper.h"
+
 #define EXIT_USAGE 2
 #define EXIT_OBSERVATION_FAILED 3
 #define MAX_ENTRIES 1024
@@ -48,23 +50,24 @@ static const char *errno_name(int e) {
         return n ? n : "EUNKNOWN";
 }
 
-static int fail(const char *what, int e) {
+int fail(const char *what, int e) {
         dprintf(2, "%s: %s: %s (%s)\n", program, what, strerror(e), errno_name(e));
         return EXIT_OBSERVATION_FAILED;
 }
 
-static int usage(void) {
+int usage(void) {
         dprintf(2,
                 "usage: %s SUBCOMMAND [ARGS...]\n"
                 "  pid | pid1-exe | pids | zombies | env | fds [PID] | mounts | hostname | uid | cwd\n"
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
-                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n",
+                "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  tcp-serve ADDR PORT | tcp-send ADDR PORT TEXT | ifaddrs | routes\n",
                 program);
         return EXIT_USAGE;
 }
 
-static bool parse_int(const char *s, long min, long max, long *ret) {
+bool parse_int(const char *s, long min, long max, long *ret) {
         char *end;
         long v;
 
@@ -804,5 +807,6 @@ int main(int argc, char *argv[]) {
                 return cmd_wait_signal(a1, a2);
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
-        return usage();
+        int r = helper_net_main(cmd, argc - 2, argv + 2);
+        return r >= 0 ? r : usage();
 }
