@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The helper's network subcommands (see helper.c for the conventions):
- *   tcp-serve ADDR PORT        accepts one connection, prints what it received and from whom, and
- *                              sends it back prefixed with "echo:"
+ *   tcp-serve ADDR PORT        listens (then prints ready=1), accepts one connection, prints what
+ *                              it received and from whom, and sends it back prefixed with "echo:"
  *   tcp-send ADDR PORT TEXT    connects, sends TEXT, prints the reply
  *   ifaddrs                    every link with its MAC and every address with its prefix
  *   routes                     the default routes, as the kernel lists them in /proc/net
@@ -89,7 +89,7 @@ static int cmd_tcp_serve(const char *addr, const char *port) {
                 return fail("bind", errno);
         if (listen(s, 1) < 0)
                 return fail("listen", errno);
-        dprintf(1, "listening=1\n");
+        dprintf(1, "ready=1\n");
         c = accept4(s, (struct sockaddr *) &peer, &peer_len, SOCK_CLOEXEC);
         if (c < 0)
                 return fail("accept", errno);

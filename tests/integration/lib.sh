@@ -6,6 +6,8 @@
 #   in_tree TREE [OPTS...] -- SUBCOMMAND [ARGS...]
 #                         sc run OPTS TREE /usr/bin/syscon-test-helper SUBCOMMAND ARGS
 #   new_tree NAME         a private copy of the base tree in $NEW_TREE (removed when the test ends)
+#   start_bg TREE [OPTS...] -- SUBCOMMAND [ARGS...]
+#                         the same in the background, until the helper prints ready=1; $BG_PID
 #   on_exit CMD           queues CMD to run when the test ends, last queued first
 #   expect_* / fail       assertions: a failure prints why (and the last run's output) and ends the test
 #   skip REASON           ends the test as skipped
@@ -134,6 +136,30 @@ new_tree() { # NAME
         dir_key "$NEW_TREE" >>"$WORK/snap/tree-keys"
 }
 
+# Starts "syscon run OPTS TREE helper ARGS..." in the background with default signal dispositions
+# (a script's async jobs otherwise inherit SIGINT ignored), output in $T/bg-out and $T/bg-err, and
+# waits until the helper says ready=1. Sets BG_PID to syscon's pid.
+start_bg() { # TREE [OPTS...] -- ARGS...
+        local tree=$1 opts=()
+        shift
+        while [ "$1" != -- ]; do
+                opts+=("$1")
+                shift
+        done
+        shift
+        # shellcheck disable=SC2034 # read by fail()
+        LAST_CMD="syscon run ${opts[*]} $tree $HELPER_IN_TREE $*"
+        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 \
+                "$SYSCON" run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
+        BG_PID=$!
+        on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; kill_procs_under '$tree'"
+        if ! wait_for_line "$T/bg-out" '^ready=1$' 10; then
+                cp "$T/bg-out" "$T/out"
+                cp "$T/bg-err" "$T/err"
+                fail "the helper did not get ready within 10 s"
+        fi
+}
+
 # --- host-side observations ----------------------------------------------------------------------
 
 # dev:ino of a directory: how a container's processes are found from the host. Their
@@ -189,6 +215,14 @@ kill_procs_under() { # DIR
 # The open fds of process PID (default: this shell), sorted, space-separated.
 fd_list() { # [PID]
         (cd "/proc/${1:-$BASHPID}/fd" && printf '%s\n' *) | LC_ALL=C sort -n | tr '\n' ' '
+}
+
+# The host's network links and addresses, without counters or states that change on their own.
+host_links() {
+        ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | LC_ALL=C sort
+}
+host_addresses() {
+        ip -o address show | awk '{ print $2, $4 }' | LC_ALL=C sort
 }
 
 mounts_mentioning() { # STRING

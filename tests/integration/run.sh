@@ -42,7 +42,7 @@ if [ -z "${SYSCON_TEST_HELPER:-}" ] || [ ! -x "$SYSCON_TEST_HELPER" ]; then
 fi
 SYSCON=$(realpath "$SYSCON")
 SYSCON_TEST_HELPER=$(realpath "$SYSCON_TEST_HELPER")
-for tool in timeout env readelf sha256sum cmp find; do
+for tool in timeout env readelf sha256sum cmp find ip nsenter unshare; do
         command -v "$tool" >/dev/null || bail "$tool not found"
 done
 
@@ -92,7 +92,7 @@ register_leak_check() { # FUNCTION DESCRIPTION
 }
 
 # In this order (cheap and basic first, the 200 runs last), then any file not listed.
-order=(pid env fs exit signal hostile leaks)
+order=(pid env fs exit signal hostile network leaks)
 files=()
 for area in "${order[@]}"; do
         files+=("$here/test-$area.sh")
@@ -112,6 +112,8 @@ wait $!
 cgroup_dirs >"$WORK/snap/cgroups"
 host_entries >"$WORK/snap/host-entries"
 host_mounts_fingerprint >"$WORK/snap/host-mounts"
+host_links >"$WORK/snap/links"
+host_addresses >"$WORK/snap/addresses"
 tree_listing "$BASE_TREE" >"$WORK/snap/base-tree"
 dir_key "$BASE_TREE" >"$WORK/snap/tree-keys"
 

@@ -2,30 +2,6 @@
 # Signals sent to syscon reach the container: SIGTERM/SIGINT become --kill-signal to PID 1, which
 # forwards it to COMMAND; a second one kills the container.
 
-# Starts "syscon run OPTS TREE helper ARGS..." in the background with default signal dispositions
-# (a script's async jobs otherwise inherit SIGINT ignored), output in $T/bg-out and $T/bg-err, and
-# waits until the helper says ready=1. Sets BG_PID to syscon's pid.
-start_bg() { # TREE [OPTS...] -- ARGS...
-        local tree=$1 opts=()
-        shift
-        while [ "$1" != -- ]; do
-                opts+=("$1")
-                shift
-        done
-        shift
-        # shellcheck disable=SC2034 # read by fail()
-        LAST_CMD="syscon run ${opts[*]} $tree $HELPER_IN_TREE $*"
-        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 \
-                "$SYSCON" run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
-        BG_PID=$!
-        on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; kill_procs_under '$tree'"
-        if ! wait_for_line "$T/bg-out" '^ready=1$' 10; then
-                cp "$T/bg-out" "$T/out"
-                cp "$T/bg-err" "$T/err"
-                fail "the helper did not get ready within 10 s"
-        fi
-}
-
 # Sends SIG to syscon and expects COMMAND to report WANT and exit with 3, within 10 s.
 expect_forwarded() { # SIG WANT-SIGNAL-NUMBER
         kill -s "$1" "$BG_PID"
