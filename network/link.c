@@ -82,6 +82,26 @@ int net_link_up(struct nl_sock *sk, const char *name) {
         return netlink_link_change(sk, 0, name, change);
 }
 
+int net_link_retire(struct nl_sock *sk, int ifindex, const char *name) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
+
+        if (!change)
+                return -ENOMEM;
+        rtnl_link_unset_flags(change, IFF_UP);
+        rtnl_link_set_master(change, 0);
+        rtnl_link_set_name(change, name);
+        return netlink_link_change(sk, ifindex, NULL, change);
+}
+
+int net_link_set_master(struct nl_sock *sk, int ifindex, int master) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
+
+        if (!change)
+                return -ENOMEM;
+        rtnl_link_set_master(change, master);
+        return netlink_link_change(sk, ifindex, NULL, change);
+}
+
 int net_link_move(struct nl_sock *sk, int ifindex, int netns_fd, const char *new_name) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
 

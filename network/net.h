@@ -73,6 +73,11 @@ int net_vlan_create(struct nl_sock *sk, enum net_vlan_kind kind, int parent, con
 int net_link_delete(struct nl_sock *sk, int ifindex);
 /* -ENODEV when there is no such link. */
 int net_link_up(struct nl_sock *sk, const char *name);
+/* Takes the link out of service, in one request: down (so that its addresses route nothing), out of
+ * its bridge, and renamed to `name`, which may hold one %d for the kernel to make it free. */
+int net_link_retire(struct nl_sock *sk, int ifindex, const char *name);
+/* Makes the link a port of bridge `master`, or of none with 0. */
+int net_link_set_master(struct nl_sock *sk, int ifindex, int master);
 /* Moves the link into `netns_fd`, renamed to `new_name` there unless that is NULL. */
 int net_link_move(struct nl_sock *sk, int ifindex, int netns_fd, const char *new_name);
 

@@ -22,6 +22,8 @@
 #define NETWORK_OWNER_ALIAS "syscon "
 #define NETWORK_ZONE_ALIAS NETWORK_OWNER_ALIAS "zone"
 #define NETWORK_ALIAS_MAX 256
+/* What a stale host link is renamed to, the kernel putting a free number for %d. */
+#define NETWORK_STALE_PATTERN "vd-%d"
 
 struct moved_link {
         int host_ifindex;
@@ -46,7 +48,8 @@ struct network {
         struct moved_link *moved;      /* one per --network-interface= */
 };
 
-/* Deletes what setup created and lets go of the container's network namespace; idempotent. */
+/* Deletes what setup created and lets go of the container's network namespace, after a failed
+ * setup; idempotent. */
 void network_undo(struct network *n);
 
 /* NETWORK_OWNER_ALIAS "machine=MACHINE pid=PID start=TICKS" for the supervisor PID. */

@@ -65,14 +65,18 @@ static enum link_owner link_owner(const struct net_link *l, const char *machine)
             sscanf(l->alias, NETWORK_OWNER_ALIAS "machine=%64s pid=%d start=%llu", name, &pid, &start) != 3 ||
             !streq(name, machine))
                 return LINK_FOREIGN;
+        /* Our own: a previous boot of this supervisor's, on its way out with its namespace. */
+        if (pid == getpid())
+                return LINK_STALE;
         if (pid > 0 && network_owner_alias(machine, pid, expected, sizeof expected) >= 0 &&
             streq(l->alias, expected))
                 return LINK_LIVE;
         return LINK_STALE;
 }
 
-/* The host end's name must be free, or taken by a link a dead syscon of this machine left (its
- * network namespace may outlive it, held by a process that entered it): that one goes. */
+/* The host end's name must be free, or taken by a link a syscon of this machine that no longer runs
+ * left: the kernel has not removed it with the container's namespace yet (which takes some 25 ms
+ * after the container ends), or something that entered the namespace still holds it. */
 static int check_host_link(struct network *n) {
         struct net_link l;
         int r;
@@ -94,10 +98,14 @@ static int check_host_link(struct network *n) {
         case LINK_STALE:
                 break;
         }
-        log_debug("Removing %s, left by a syscon of machine %s that no longer runs.", n->host_link, n->machine);
-        r = net_link_delete(n->sk, l.ifindex);
+        /* Retired (down, unbridged, renamed out of the way) rather than deleted: deleting a link
+         * waits for an RCU grace period (some 20 ms), and the kernel removes it anyway with the
+         * namespace it is tied to. */
+        log_debug("Retiring %s, left by a syscon of machine %s that no longer runs, as %s.", n->host_link,
+                  n->machine, NETWORK_STALE_PATTERN);
+        r = net_link_retire(n->sk, l.ifindex, NETWORK_STALE_PATTERN);
         if (r < 0 && r != -ENODEV)
-                return log_error_errno(r, "Failed to remove the stale link %s: %m", n->host_link);
+                return log_error_errno(r, "Failed to retire the stale link %s: %m", n->host_link);
         return 0;
 }
 
@@ -259,34 +267,50 @@ static void move_links_back(struct network *n) {
         }
 }
 
-void network_undo(struct network *n) {
+/* Our end of the veth, deleted (which deletes host0 with it) or, when the kernel is left to remove
+ * it, taken out of its zone's bridge, so that the zone's last container sees no port left. */
+static void release_host_link(struct network *n, bool delete) {
         int r;
 
+        if (n->host_link_ifindex <= 0)
+                return;
+        if (delete)
+                r = net_link_delete(n->sk, n->host_link_ifindex);
+        else if (n->zone_entered)
+                r = net_link_set_master(n->sk, n->host_link_ifindex, 0);
+        else
+                r = 0;
+        if (r < 0 && r != -ENODEV)
+                log_warning_errno(r, "Failed to %s link %s: %m", delete ? "remove" : "detach", n->host_link);
+        n->host_link_ifindex = 0;
+}
+
+static void release(struct network *n, bool delete_links) {
         if (n->container_sk)
                 move_links_back(n);
-        /* Deleting our end of the veth deletes host0 with it, and takes it out of its bridge. */
-        if (n->host_link_ifindex > 0) {
-                r = net_link_delete(n->sk, n->host_link_ifindex);
-                if (r < 0 && r != -ENODEV)
-                        log_warning_errno(r, "Failed to remove link %s: %m", n->host_link);
-                n->host_link_ifindex = 0;
-        }
+        release_host_link(n, delete_links);
         if (n->zone_entered) {
                 network_zone_leave(n);
                 n->zone_entered = false;
         }
-
-        /* Our hold on the container's network namespace goes last: with it go the macvlan and
-         * ipvlan links inside (once the container's processes are gone too). */
+        /* Our hold on the container's network namespace goes last: with the namespace go the veth,
+         * the macvlan and ipvlan links inside, once the container's processes are gone too. */
         net_closep(&n->container_sk);
         n->netns_fd = safe_close(n->netns_fd);
         n->home_netns_fd = safe_close(n->home_netns_fd);
 }
 
+void network_undo(struct network *n) {
+        release(n, true);
+}
+
 void network_teardown(struct network *n) {
         if (!n)
                 return;
-        network_undo(n);
+        /* After a container ran, its veth is left to the kernel, which removes it with the
+         * container's network namespace, asynchronously: deleting it here would make the caller
+         * wait for an RCU grace period, some 20 ms, more than all the rest of the network costs. */
+        release(n, false);
         net_closep(&n->sk);
         free(n->parents);
         free(n->moved);
