@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -173,7 +172,8 @@ static int check_interfaces(struct network *n) {
                 r = find_host_link(n, "--network-interface", nc->interfaces[i], &l);
                 if (r < 0)
                         return r;
-                /* The kernel keeps these in the namespace that created them. */
+                /* The kernel keeps a bridge in the namespace that created it; syscon's own links
+                 * are not anyone's to move. */
                 if (streq(l.kind, "bridge") || strstr(l.alias, NETWORK_OWNER_ALIAS) == l.alias)
                         return log_error_errno(-EINVAL, "--network-interface=%s cannot move: it is a "
                                                "bridge or a link syscon manages. Give another interface.",
