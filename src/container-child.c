@@ -16,6 +16,7 @@
 #include "handshake.h"
 #include "mount.h"
 #include "network.h"
+#include "options-network.h"
 
 /* The container's first process, from clone to the exec of its init. Runs inside the new
  * namespaces; every failure goes back to the supervisor over the handshake socket, which reports
@@ -86,12 +87,13 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
 
-        r = mount_proc(root_fd, &failed_path);
+        r = mount_proc(root_fd, network_is_private(c), &failed_path);
         if (r >= 0)
                 r = mount_sys(root_fd, &failed_path);
         if (r >= 0) {
                 failed_path = "/sys/fs/cgroup";
-                r = guest_cgroup_mount(root_fd, spec->boot);
+                /* Never a cgroup tree shared with the host or the supervisor writable. */
+                r = guest_cgroup_mount(root_fd, spec->boot && spec->own_cgroup);
         }
         if (r >= 0)
                 r = dev_setup(root_fd, &failed_path);

@@ -23,6 +23,7 @@ struct container_spec {
         struct userns_range userns; /* count 0: no user namespace */
         bool idmap_tree;         /* ID-map the tree through the user namespace */
         bool boot;               /* the tree's own init is PID 1: offer it the container interface */
+        bool own_cgroup;         /* placed in a cgroup of its own: its init may manage the subtree */
         const char *container_uuid;
         struct network *network; /* network_prepare()'s, or NULL */
 };

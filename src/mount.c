@@ -197,7 +197,21 @@ static int mask(int root_fd, const char *path) {
         return mount_bind_fd(null_fd, fd, false, true);
 }
 
-int mount_proc(int root_fd, const char **failed_path) {
+/* The network namespace's own knobs, writable again under the read-only /proc/sys: `source_fd` was
+ * opened on the writable proc mount, `path` now lies under the read-only one. */
+static int bind_writable(int root_fd, int source_fd, const char *path) {
+        _cleanup_close_ int clone = -EBADF, target = -EBADF;
+
+        clone = clone_mount(source_fd, "", AT_EMPTY_PATH, false, false);
+        if (clone < 0)
+                return clone;
+        target = rootfs_open(root_fd, path, O_PATH | O_NOFOLLOW);
+        if (target < 0)
+                return target;
+        return attach(clone, target);
+}
+
+int mount_proc(int root_fd, bool writable_net, const char **failed_path) {
         int r;
 
         *failed_path = "/proc";
@@ -206,9 +220,19 @@ int mount_proc(int root_fd, const char **failed_path) {
         if (r < 0)
                 return r;
 
+        /* Opened before /proc/sys turns read-only, so the clone comes from the writable mount. */
+        _cleanup_close_ int net_fd = writable_net ? rootfs_open(root_fd, "/proc/sys/net", O_PATH | O_NOFOLLOW) : -EBADF;
         for (size_t i = 0; i < ELEMENTSOF(proc_read_only); i++) {
                 *failed_path = proc_read_only[i];
                 r = make_read_only(root_fd, proc_read_only[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (writable_net) {
+                *failed_path = "/proc/sys/net";
+                if (net_fd < 0)
+                        return net_fd;
+                r = bind_writable(root_fd, net_fd, "/proc/sys/net");
                 if (r < 0)
                         return r;
         }

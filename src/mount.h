@@ -39,10 +39,11 @@ int mount_new_fs(int root_fd, const char *target, const char *fstype, const char
 /* Bind-mounts `source_fd` (an O_PATH fd, or an open_tree() clone) onto `target_fd`. */
 int mount_bind_fd(int source_fd, int target_fd, bool recursive, bool read_only);
 
-/* /proc and /sys for the container: a fresh proc with the kernel's knobs read-only and the files
- * that leak host secrets masked; a fresh read-only sysfs. `failed_path` receives the path that
+/* /proc and /sys for the container: a fresh proc with the kernel's knobs read-only (but for
+ * /proc/sys/net when `writable_net`: a private network namespace's own) and the files that leak host
+ * secrets masked; a fresh read-only sysfs. `failed_path` receives the path that
  * could not be set up. */
-int mount_proc(int root_fd, const char **failed_path);
+int mount_proc(int root_fd, bool writable_net, const char **failed_path);
 int mount_sys(int root_fd, const char **failed_path);
 
 /* The --bind, --bind-ro and --tmpfs list, in order; bind_fds[i] is the clone of mounts[i]'s source
