@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # What a veth link costs at start: `syscon run TREE /bin/true` without and with -n, next to
-# systemd-nspawn without and with --network-veth (run as bench/ANCHORS describe it: private mount
-# namespace, tmpfs on /run, no registration), all in one hyperfine run, since on a shared machine
-# only ratios taken together mean something. Runs on a private copy of TREE, which nspawn may write
-# to. Needs root, hyperfine and systemd-nspawn (bench/install-deps.sh).
+# systemd-nspawn without and with --network-veth (run as /work/shared/ANCHORS.md describes it:
+# private mount namespace, tmpfs on /run, no registration), all in one hyperfine run, since on a
+# shared machine only figures taken together compare. Prints medians and what -n adds to each. Runs
+# on a private copy of TREE, which nspawn may write to. Needs root, hyperfine, systemd-nspawn and
+# python3 (bench/install-deps.sh).
 #
-#   bench/network-veth.sh SYSCON TREE [RUNS]      e.g. build/src/syscon /var/cache/syscon/trees/debian-...
+#   bench/network-veth.sh SYSCON TREE [RUNS]    e.g. build/src/syscon /var/cache/syscon/trees/debian-...
 set -euo pipefail
 
 syscon=$(realpath "$1")
@@ -20,9 +21,20 @@ nspawn() { # EXTRA-OPTIONS
                 "-q --register=no --keep-unit -M scbench $1 -D $work/tree /bin/true'"
 }
 
-hyperfine --warmup 5 --runs "$runs" --export-markdown "$work/results.md" \
+hyperfine --warmup 5 --runs "$runs" --export-json "$work/results.json" --style basic \
         -n "syscon run" "$syscon run -q -M scbench $work/tree /bin/true" \
         -n "syscon run -n" "$syscon run -q -M scbench -n $work/tree /bin/true" \
         -n "systemd-nspawn" "$(nspawn '')" \
-        -n "systemd-nspawn --network-veth" "$(nspawn --network-veth)"
-cat "$work/results.md"
+        -n "systemd-nspawn --network-veth" "$(nspawn --network-veth)" >&2
+
+python3 - "$work/results.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+ms = lambda name, key: r[name][key] * 1000
+print("| command | median [ms] | min [ms] | -n / --network-veth adds (median) |")
+print("|:---|---:|---:|---:|")
+for base, veth in (("syscon run", "syscon run -n"), ("systemd-nspawn", "systemd-nspawn --network-veth")):
+    print(f"| `{base}` | {ms(base, 'median'):.1f} | {ms(base, 'min'):.1f} | |")
+    print(f"| `{veth}` | {ms(veth, 'median'):.1f} | {ms(veth, 'min'):.1f} | "
+          f"{ms(veth, 'median') - ms(base, 'median'):+.1f} ms |")
+PY

@@ -20,36 +20,34 @@ static void link_describe(struct rtnl_link *l, struct net_link *ret) {
         snprintf(ret->alias, sizeof ret->alias, "%s", alias ?: "");
 }
 
-static int link_get(struct nl_sock *sk, int ifindex, const char *name, struct net_link *ret) {
+int net_link_get(struct nl_sock *sk, const char *name, struct net_link *ret) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
         int r;
 
-        r = rtnl_link_get_kernel(sk, ifindex, name, &l);
+        r = rtnl_link_get_kernel(sk, 0, name, &l);
         if (r < 0)
                 return netlink_error_to_errno(r);
         link_describe(l, ret);
         return 0;
 }
 
-int net_link_get(struct nl_sock *sk, const char *name, struct net_link *ret) {
-        return link_get(sk, 0, name, ret);
-}
-
-int net_link_get_by_index(struct nl_sock *sk, int ifindex, struct net_link *ret) {
-        return link_get(sk, ifindex, NULL, ret);
-}
-
-int net_bridge_count_ports(struct nl_sock *sk, int master) {
+int net_link_list(struct nl_sock *sk, struct net_link **ret, size_t *ret_n) {
         _cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
-        int r, n = 0;
+        _cleanup_free_ struct net_link *links = NULL;
+        size_t n = 0;
+        int r;
 
         r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
         if (r < 0)
                 return netlink_error_to_errno(r);
+        links = calloc((size_t) nl_cache_nitems(cache) + 1, sizeof *links);
+        if (!links)
+                return -ENOMEM;
         for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o))
-                if (rtnl_link_get_master((struct rtnl_link *) o) == master)
-                        n++;
-        return n;
+                link_describe((struct rtnl_link *) o, links + n++);
+        *ret = TAKE_PTR(links);
+        *ret_n = n;
+        return 0;
 }
 
 int net_link_delete(struct nl_sock *sk, int ifindex) {

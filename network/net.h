@@ -42,9 +42,8 @@ static inline void net_closep(struct nl_sock **sk) {
 
 /* -ENODEV when there is no such link. */
 int net_link_get(struct nl_sock *sk, const char *name, struct net_link *ret);
-int net_link_get_by_index(struct nl_sock *sk, int ifindex, struct net_link *ret);
-/* The number of links that are ports of the bridge `master`. */
-int net_bridge_count_ports(struct nl_sock *sk, int master);
+/* Every link, in an array the caller frees. */
+int net_link_list(struct nl_sock *sk, struct net_link **ret, size_t *ret_n);
 
 /* A veth pair: `name` here, with `alias` and joined to bridge `master` unless that is 0, up; its
  * peer `peer_name` created directly in the network namespace `peer_netns_fd`, down. */

@@ -11,7 +11,7 @@ static int configure_veth(struct nl_sock *sk, const struct network_config *nc) {
         int r;
 
         r = net_link_up(sk, NETWORK_CONTAINER_VETH);
-        if (r >= 0)
+        if (r >= 0 && nc->n_addresses > 0)
                 r = net_link_get(sk, NETWORK_CONTAINER_VETH, &host0);
         for (size_t i = 0; r >= 0 && i < nc->n_addresses; i++) {
                 const struct ip_prefix *p = nc->addresses + i;
