@@ -11,7 +11,6 @@ static void link_describe(struct rtnl_link *l, struct net_link *ret) {
 
         *ret = (struct net_link) {
                 .ifindex = rtnl_link_get_ifindex(l),
-                .flags = rtnl_link_get_flags(l),
                 .master = rtnl_link_get_master(l),
                 .loopback = rtnl_link_get_arptype(l) == ARPHRD_LOOPBACK,
         };

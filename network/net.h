@@ -11,8 +11,8 @@
  * above debug level; the caller knows what the operation was for and reports it.
  *
  * A `struct nl_sock` is opaque to callers: it is a NETLINK_ROUTE socket bound to the network
- * namespace it was opened in, and every operation acts in that namespace. Links are named by
- * their index in that namespace. */
+ * namespace it was opened in, and every operation acts in that namespace, on links named by their
+ * index there or, where a function takes a name, by name. */
 
 struct nl_sock;
 
@@ -24,7 +24,6 @@ struct net_link {
         char name[IF_NAMESIZE];
         char kind[16];      /* "veth", "bridge", ...; "" for a physical device or loopback */
         char alias[256];    /* IFLA_IFALIAS, "" when unset */
-        unsigned flags;     /* IFF_* */
         int master;         /* ifindex of the bridge it is a port of, 0 if none */
         bool loopback;
 };
