@@ -217,14 +217,6 @@ fd_list() { # [PID]
         (cd "/proc/${1:-$BASHPID}/fd" && printf '%s\n' *) | LC_ALL=C sort -n | tr '\n' ' '
 }
 
-# The host's network links and addresses, without counters or states that change on their own.
-host_links() {
-        ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | LC_ALL=C sort
-}
-host_addresses() {
-        ip -o address show | awk '{ print $2, $4 }' | LC_ALL=C sort
-}
-
 mounts_mentioning() { # STRING
         grep -F -- "$1" /proc/self/mountinfo || true
 }

@@ -112,8 +112,6 @@ wait $!
 cgroup_dirs >"$WORK/snap/cgroups"
 host_entries >"$WORK/snap/host-entries"
 host_mounts_fingerprint >"$WORK/snap/host-mounts"
-host_links >"$WORK/snap/links"
-host_addresses >"$WORK/snap/addresses"
 tree_listing "$BASE_TREE" >"$WORK/snap/base-tree"
 dir_key "$BASE_TREE" >"$WORK/snap/tree-keys"
 

@@ -84,9 +84,3 @@ t_leak_files() {
         [ -z "$changes" ] || fail "the shared base tree was written to (it must not be): $changes"
 }
 register_leak_check t_leak_files "leak check: no file created outside the trees, shared base tree unchanged"
-
-t_leak_links() {
-        expect_eq "$(host_links)" "$(cat "$WORK/snap/links")" "the host's network links"
-        expect_eq "$(host_addresses)" "$(cat "$WORK/snap/addresses")" "the host's addresses"
-}
-register_leak_check t_leak_links "leak check: no network link or address left on the host"

@@ -2,13 +2,21 @@
 # Networking: --private-network, veth links with addresses, zones, bridges, macvlan, ipvlan, moved
 # interfaces, cleanup after exit and after SIGKILL, and bad input. Addresses only on links the tests
 # create (10.231.N.0/24 and fd31:5c:N::/64, N from the run's ID), never a route towards the outside;
-# names carry the run's ID so that nothing of the host's is touched. The leak check at the end of the
-# suite compares the host's links and addresses with what they were before the first test.
+# names carry the run's ID so that nothing of the host's is touched, and the leak check at the end of
+# the suite finds what any of them left (and only that: others may be using the machine).
 
 NET_ID=$((RUN_ID % 100000))
 NET_N=$((RUN_ID % 200 + 20))
 V4=10.231.$NET_N
 V6=fd31:5c:$NET_N
+
+# The host's network links and addresses, without counters or states that change on their own.
+host_links() {
+        ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | LC_ALL=C sort
+}
+host_addresses() {
+        ip -o address show | awk '{ print $2, $4 }' | LC_ALL=C sort
+}
 
 link_exists() { # NAME
         ip link show dev "$1" >/dev/null 2>&1
@@ -366,3 +374,17 @@ t_bad_input() {
                 --network-macvlan="$p"
 }
 register t_bad_input "bad network input: 125, one message, no link, bridge or address left behind"
+
+# What the tests above may leave: links named with the run's ID, links syscon made for their
+# machines (a stale one renamed), addresses in their subnets.
+network_test_leftovers() {
+        ip -d -o link show | awk -v id="$NET_ID" -v m="alias syscon machine=n$NET_ID" '
+                { name = $2; sub(/@.*/, "", name); sub(/:$/, "", name) }
+                index(name, id) || index($0, m) { print "link", name }'
+        ip -o address show | awk -v a="$V4." -v b="$V6:" 'index($4, a) == 1 || index($4, b) == 1 { print "address", $2, $4 }'
+}
+
+t_leak_network() {
+        expect_eq "$(network_test_leftovers)" "" "links and addresses the network tests left on the host"
+}
+register_leak_check t_leak_network "leak check: no network link or address of the tests left on the host"
