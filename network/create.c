@@ -56,6 +56,12 @@ int net_veth_create(struct nl_sock *sk, const struct net_veth *v) {
 
         rtnl_link_set_name(peer, v->peer_name);
         rtnl_link_set_ns_fd(peer, v->peer_netns_fd);
+        /* The kernel's default is a queue pair per CPU, each with its sysfs objects: on a large host
+         * that is most of what creating a veth costs, for parallelism only XDP would use. */
+        rtnl_link_set_num_tx_queues(l, 1);
+        rtnl_link_set_num_rx_queues(l, 1);
+        rtnl_link_set_num_tx_queues(peer, 1);
+        rtnl_link_set_num_rx_queues(peer, 1);
         r = set_mac(peer, v->peer_mac);
         if (r < 0)
                 return r;

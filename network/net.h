@@ -45,7 +45,8 @@ int net_link_get(struct nl_sock *sk, const char *name, struct net_link *ret);
 int net_link_list(struct nl_sock *sk, struct net_link **ret, size_t *ret_n);
 
 /* A veth pair: `name` here, with `alias` and joined to bridge `master` unless that is 0, up; its
- * peer `peer_name` created directly in the network namespace `peer_netns_fd`, down. */
+ * peer `peer_name` created directly in the network namespace `peer_netns_fd`, down (the kernel
+ * cannot bring up a veth end before its peer exists). */
 struct net_veth {
         const char *name;
         const char *alias;
