@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # What a veth link costs at start: `syscon run TREE /bin/true` without and with -n, next to
-# systemd-nspawn without and with --network-veth (run as /work/shared/ANCHORS.md describes it:
+# systemd-nspawn without and with --network-veth (run the way it works on a host without systemd:
 # private mount namespace, tmpfs on /run, no registration), all in one hyperfine run, since on a
 # shared machine only figures taken together compare. Prints medians and what -n adds to each. Runs
-# on a private copy of TREE, which nspawn may write to. Needs root, hyperfine, systemd-nspawn and
-# python3 (bench/install-deps.sh).
+# on a private copy of TREE, which nspawn may write to; without a shell between hyperfine and the
+# commands (-N), whose start would be noise at this scale. Needs root, hyperfine, systemd-nspawn
+# (Debian: systemd-container) and python3.
 #
 #   bench/network-veth.sh SYSCON TREE [RUNS]    e.g. build/src/syscon /var/cache/syscon/trees/debian-...
 set -euo pipefail
@@ -21,7 +22,7 @@ nspawn() { # EXTRA-OPTIONS
                 "-q --register=no --keep-unit -M scbench $1 -D $work/tree /bin/true'"
 }
 
-hyperfine --warmup 5 --runs "$runs" --export-json "$work/results.json" --style basic \
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/results.json" --style basic \
         -n "syscon run" "$syscon run -q -M scbench $work/tree /bin/true" \
         -n "syscon run -n" "$syscon run -q -M scbench -n $work/tree /bin/true" \
         -n "systemd-nspawn" "$(nspawn '')" \
