@@ -263,6 +263,12 @@ int main(int argc, char **argv) {
         int sfd;
         pid_t pid;
 
+        /* Everything below assumes a PID namespace of its own: kill(-1) from anywhere else would
+         * reach every process the caller may signal. */
+        if (getpid() != 1) {
+                report(HANDSHAKE_ERROR, EPERM, "syscon-init runs only as PID 1 of a container");
+                return EXIT_LAUNCHER;
+        }
         if (parse_options(argc, argv, &o) < 0)
                 return EXIT_LAUNCHER;
 

@@ -4,6 +4,10 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "cgroup-properties.h"
+#include "userns-range.h"
 
 /* Everything the command line (and later settings files) can say about one container. Parsing
  * fills it and validates each value; nothing else in syscon reads argv or the host environment. */
@@ -69,6 +73,32 @@ struct network_config {
         size_t n_gateways;
 };
 
+/* How the tree's on-disk ownership meets the container's ID range. */
+enum private_users_ownership {
+        PRIVATE_USERS_OWNERSHIP_AUTO,  /* map where the tree's filesystem can; the start decides */
+        PRIVATE_USERS_OWNERSHIP_MAP,   /* ID-mapped mount of the tree: nothing on disk changes */
+        PRIVATE_USERS_OWNERSHIP_CHOWN, /* the tree's ownership is shifted once, and recorded */
+        PRIVATE_USERS_OWNERSHIP_OFF,   /* the tree is used as it is */
+};
+
+/* One --system-call-filter= word: a system call or an @group, allowed or denied. */
+struct syscall_rule {
+        char *name;
+        bool deny;
+        bool from_profile; /* the command line overrides the profile (seccomp-filter.c) */
+};
+
+/* The security options, from the command line or a profile (options-security.c merges the two). */
+struct security_settings {
+        uint64_t capability_add;  /* one bit per capability; all bits for "all" */
+        uint64_t capability_drop;
+        bool no_new_privileges;
+        bool no_new_privileges_set;
+        struct syscall_rule *syscall_rules;
+        size_t n_syscall_rules;
+        char *profile;            /* --profile= as given: a name or a path */
+};
+
 struct config {
         enum verb verb;
         char *rootfs;       /* as given; resolved by the caller */
@@ -85,8 +115,12 @@ struct config {
         int kill_signal;    /* 0: the verb's default */
         bool quiet;
         struct network_config network;
+        struct cgroup_properties properties; /* --property=, resource limits */
         char *init;         /* boot: the init inside the tree, or NULL to look it up */
         char *uuid;         /* lower-case UUID, or NULL for a random one */
+        struct private_users private_users; /* mode PRIVATE_USERS_UNSET: the verb's default */
+        enum private_users_ownership private_users_ownership;
+        struct security_settings security;
         char **argv;        /* the command and its arguments (run), or init's arguments (boot) */
         size_t argc;
 };

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "capability.h"
 #include "container.h"
 #include "dev.h"
 #include "exit-status.h"
@@ -17,6 +18,7 @@
 #include "mount.h"
 #include "network.h"
 #include "options-network.h"
+#include "seccomp-filter.h"
 
 /* The container's first process, from clone to the exec of its init. Runs inside the new
  * namespaces; every failure goes back to the supervisor over the handshake socket, which reports
@@ -47,14 +49,25 @@ static int fail_custom_mount(int sock, int r, const char *rootfs, const struct c
                                     m->source ?: "", m->source ? ":" : "", m->target);
 }
 
-/* Runs once the supervisor has written the ID maps and placed the child in its cgroup. */
+/* Runs once the supervisor has written the ID maps; the child was cloned into its cgroup2 directory
+ * and joins its v1 cgroups here, while it is still the host's root. */
 static int enter_namespaces(const struct container_spec *spec, int sock) {
+        int r = cgroup_join(spec->cgroup);
+
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to join the container's cgroups");
         /* Until now the child runs as the host's root, which the new user namespace does not map:
          * become its root, with the capabilities it holds there. */
-        if (spec->userns.count > 0 &&
-            (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0))
-                return handshake_send_error(sock, -errno, "Failed to become root in the container's "
-                                            "user namespace");
+        if (spec->userns.count > 0) {
+                if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+                        return handshake_send_error(sock, -errno, "Failed to become root in the "
+                                                    "container's user namespace");
+                /* The kernel clears the parent-death signal on every change of credentials. A
+                 * supervisor that died meanwhile is seen by the next handshake step. */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                        return handshake_send_error(sock, -errno, "Failed to tie the container to "
+                                                    "its supervisor");
+        }
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return handshake_send_error(sock, -errno, "Failed to create the container's cgroup "
                                             "namespace");
@@ -73,7 +86,7 @@ static int setup_identity(const struct container_spec *spec, int sock) {
         return 0;
 }
 
-static int setup_mounts(const struct container_spec *spec, int sock) {
+static int setup_mounts(const struct container_spec *spec, int sock, int tree_dir_fd) {
         const struct config *c = spec->config;
         const struct custom_mount *failed_mount;
         const char *failed_path;
@@ -83,7 +96,7 @@ static int setup_mounts(const struct container_spec *spec, int sock) {
         r = mount_make_private();
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to make the container's mounts private");
-        r = mount_attach_tree(root_fd, spec->rootfs);
+        r = mount_attach_tree(root_fd, tree_dir_fd);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
 
@@ -168,6 +181,20 @@ static void reset_signals(void) {
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Last, once nothing but the exec is left to do: capabilities, then the seccomp filter (loading
+ * it takes CAP_SYS_ADMIN in the effective set, which capability_apply() leaves alone). */
+static int confine(const struct container_spec *spec, int sock) {
+        int r;
+
+        r = capability_apply(spec->config);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to drop the container's capabilities");
+        r = seccomp_filter_load(spec->seccomp);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to load the container's system call filter");
+        return 0;
+}
+
 static int exec_init(const struct container_spec *spec, int sock, int console_peer) {
         int init_fd = spec->init_fd;
         int r;
@@ -190,7 +217,7 @@ static int exec_init(const struct container_spec *spec, int sock, int console_pe
 }
 
 _Noreturn void container_child(const struct container_spec *spec, int sock) {
-        _cleanup_close_ int console_peer = -EBADF;
+        _cleanup_close_ int console_peer = -EBADF, tree_dir_fd = -EBADF;
         int r;
 
         /* If the supervisor dies, so does the container (SIGKILL to PID 1 kills the namespace). A
@@ -198,13 +225,19 @@ _Noreturn void container_child(const struct container_spec *spec, int sock) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
 
+        /* Opened while still the host's root: as the user namespace's root the child could not
+         * search the directories above the tree, which need not be open to everyone. It is this
+         * mount namespace's copy of the directory, where the tree's clone gets attached. */
+        tree_dir_fd = RET_NERRNO(open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
         r = handshake_expect(sock, HANDSHAKE_PARENT_READY, NULL);
+        if (r >= 0 && tree_dir_fd < 0)
+                r = handshake_send_error(sock, tree_dir_fd, "Failed to open the tree %s", spec->rootfs);
         if (r >= 0)
                 r = enter_namespaces(spec, sock);
         if (r >= 0)
                 r = setup_identity(spec, sock);
         if (r >= 0)
-                r = setup_mounts(spec, sock);
+                r = setup_mounts(spec, sock, tree_dir_fd);
         if (r >= 0)
                 r = setup_console(spec, sock, spec->tree_fd, &console_peer);
         if (r >= 0) {
@@ -212,6 +245,8 @@ _Noreturn void container_child(const struct container_spec *spec, int sock) {
                 if (r < 0)
                         handshake_send_error(sock, r, "Failed to enter the tree %s", spec->rootfs);
         }
+        if (r >= 0)
+                r = confine(spec, sock);
         if (r >= 0)
                 r = handshake_send(sock, HANDSHAKE_ROOTFS_READY, -EBADF);
         if (r >= 0)

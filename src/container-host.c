@@ -4,9 +4,13 @@
 #include "container.h"
 #include "log.h"
 #include "mount.h"
+#include "userns-chown.h"
 
 /* The supervisor's part of building the container, between clone and HANDSHAKE_PARENT_READY: what
  * needs the child's PID or namespaces and privileges the child does not have. */
+
+/* What mount_setattr() says when a file system does not do ID-mapped mounts. */
+#define IN_SET_IDMAP_UNSUPPORTED(r) ((r) == -EINVAL || (r) == -EOPNOTSUPP || (r) == -EPERM)
 
 static int setup_user_namespace(const struct container_spec *spec, pid_t pid) {
         const struct config *c = spec->config;
@@ -26,7 +30,13 @@ static int setup_user_namespace(const struct container_spec *spec, pid_t pid) {
          * namespace the file system was mounted in, the host's. */
         if (spec->idmap_tree) {
                 r = mount_set_idmap(spec->tree_fd, userns_fd, true);
-                if (r < 0)
+                if (r < 0 && spec->chown_fallback_fd >= 0 && IN_SET_IDMAP_UNSUPPORTED(r)) {
+                        log_info("The file system of %s cannot be ID-mapped: shifting its ownership "
+                                 "to the container's ID range on disk instead.", spec->rootfs);
+                        r = userns_chown_tree_to(spec->chown_fallback_fd, spec->userns.base, spec->userns.count);
+                        if (r < 0)
+                                return r;
+                } else if (r < 0)
                         return log_error_errno(r, "Failed to ID-map the tree %s: %m. Its file system "
                                                "(or one mounted below it) may not support ID-mapped "
                                                "mounts: use --private-users-ownership=chown.",
@@ -69,5 +79,11 @@ int container_host_setup(const struct container_spec *spec, const struct contain
                 if (r < 0)
                         return r;
         }
-        return network_setup_host(spec->network, c->pid);
+
+        r = cgroup_attach(spec->cgroup, c->pid);
+        if (r >= 0 && spec->userns.count > 0)
+                r = cgroup_delegate(spec->cgroup, spec->userns.base, spec->userns.base);
+        if (r >= 0)
+                r = network_setup_host(spec->network, c->pid);
+        return r;
 }

@@ -37,8 +37,13 @@ static int clone_container(const struct container_spec *spec, int child_fd, stru
                 .pidfd = (uint64_t) (uintptr_t) &pidfd,
                 .exit_signal = SIGCHLD,
         };
+        int cgroup_fd = cgroup_clone_fd(spec->cgroup);
         long pid;
 
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t) cgroup_fd;
+        }
         pid = syscall(SYS_clone3, &args, sizeof args);
         if (pid < 0)
                 return -errno;

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "network.h"
+#include "seccomp-filter.h"
 #include "userns.h"
 
 /* What the container's first process needs, all resolved and validated by the caller beforehand:
@@ -22,9 +24,12 @@ struct container_spec {
         int init_fd;             /* syscon-init's sealed memfd, or -EBADF: exec init_argv[0] (boot) */
         struct userns_range userns; /* count 0: no user namespace */
         bool idmap_tree;         /* ID-map the tree through the user namespace */
+        int chown_fallback_fd;   /* the tree, to shift on disk if it cannot be ID-mapped, or -EBADF */
         bool boot;               /* the tree's own init is PID 1: offer it the container interface */
         bool own_cgroup;         /* placed in a cgroup of its own: its init may manage the subtree */
         const char *container_uuid;
+        struct cgroup *cgroup;   /* made by cgroup_prepare(); the child joins it before it proceeds */
+        const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
         struct network *network; /* network_prepare()'s, or NULL */
 };
 

@@ -72,7 +72,11 @@ int launch_resolve(struct config *c, struct launch *l) {
                         return log_error_errno(r, "Failed to make the container's UUID: %m");
         }
         l->console = console_mode_resolve(c->console, c->verb);
-        return 0;
+
+        r = seccomp_filter_build(c, &l->seccomp);
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the container's system call filter: %m");
+        return launch_userns_prepare(c, l->rootfs_fd, l->rootfs, &l->userns);
 }
 
 const char *launch_term(const struct launch *l) {
@@ -124,7 +128,7 @@ static int clone_mounts(const struct config *c, const struct launch *l, struct m
 }
 
 static int start_and_supervise(const struct config *c, const struct launch *l, struct mount_clones *m,
-                               struct network *net, struct supervisor_result *ret) {
+                               struct cgroup *cg, struct network *net, struct supervisor_result *ret) {
         struct container ct = CONTAINER_NULL;
         const struct container_spec spec = {
                 .config = c,
@@ -136,10 +140,14 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .tree_fd = m->tree_fd,
                 .bind_fds = m->bind_fds,
                 .init_fd = l->init_fd,
-                .userns = l->userns,
-                .idmap_tree = l->idmap_tree,
+                .userns = l->userns.range,
+                .idmap_tree = l->userns.idmap_tree,
+                .chown_fallback_fd = l->userns.chown_if_no_idmap ? l->rootfs_fd : -EBADF,
                 .boot = c->verb == VERB_BOOT,
                 .container_uuid = l->container_uuid,
+                .cgroup = cg,
+                .own_cgroup = cg != NULL,
+                .seccomp = &l->seccomp,
                 .network = net,
         };
         int r;
@@ -164,6 +172,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
 
 int launch_once(const struct config *c, const struct launch *l, struct supervisor_result *ret) {
         struct mount_clones m = { .tree_fd = -EBADF };
+        struct cgroup *cg = NULL;
         struct network *net = NULL;
         sigset_t mask;
         int r;
@@ -172,21 +181,27 @@ int launch_once(const struct config *c, const struct launch *l, struct superviso
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return log_error_errno(-errno, "Failed to block signals: %m");
 
-        r = network_prepare(&c->network, c->machine, &net);
+        r = cgroup_prepare(&c->properties, c->machine, &cg);
+        if (r >= 0)
+                r = network_prepare(&c->network, c->machine, &net);
         if (r >= 0)
                 r = clone_mounts(c, l, &m);
         if (r >= 0)
-                r = start_and_supervise(c, l, &m, net, ret);
+                r = start_and_supervise(c, l, &m, cg, net, ret);
         mount_clones_done(&m);
         network_teardown(net);
+        /* PID 1 is reaped by now: what the kernel accounted to the container is final. */
+        cgroup_finish(cg, r < 0);
         return r;
 }
 
 void launch_done(struct launch *l) {
+        launch_userns_done(&l->userns);
         l->rootfs_fd = safe_close(l->rootfs_fd);
         l->init_fd = safe_close(l->init_fd);
         strv_free(l->init_argv);
         l->init_argv = NULL;
         strv_free(l->envp);
         l->envp = NULL;
+        seccomp_program_done(&l->seccomp);
 }

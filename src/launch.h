@@ -5,8 +5,9 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "launch-userns.h"
+#include "seccomp-filter.h"
 #include "supervisor.h"
-#include "userns.h"
 #include "uuid.h"
 
 /* What `run` and `boot` share: everything resolved on the host before a container exists (a failure
@@ -20,16 +21,17 @@ struct launch {
         const char *command; /* what init_argv runs, for messages */
         char **envp;
         int init_fd;         /* syscon-init's sealed memfd (run), or -EBADF: exec init_argv[0] (boot) */
-        struct userns_range userns;
-        bool idmap_tree;
+        struct launch_userns userns;
         int kill_signal;
         bool forward_signals;
+        struct seccomp_program seccomp;
 };
 
-#define LAUNCH_NULL ((struct launch) { .rootfs_fd = -EBADF, .init_fd = -EBADF })
+#define LAUNCH_NULL ((struct launch) { .rootfs_fd = -EBADF, .init_fd = -EBADF, .userns = LAUNCH_USERNS_NULL })
 
-/* Resolves the tree, the machine name, the bind sources, the UUID and the console. Logs what is
- * wrong with the input and returns a negative errno. */
+/* Resolves the tree, the machine name, the bind sources, the UUID, the console and the user
+ * namespace's ID range, and builds the system call filter. Logs what is wrong with the input and
+ * returns a negative errno. */
 int launch_resolve(struct config *c, struct launch *l);
 
 /* TERM for the container's console. */

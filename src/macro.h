@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -47,6 +49,9 @@ static inline void close_pairp(int (*pair)[2]) {
                 if (*p)                                \
                         func(*p);                      \
         }
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
 
 #define TAKE_PTR(p)                             \
         ({                                      \

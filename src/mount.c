@@ -71,14 +71,8 @@ int mount_set_idmap(int mount_fd, int userns_fd, bool recursive) {
                                         &attr, sizeof attr));
 }
 
-int mount_attach_tree(int tree_fd, const char *path) {
-        _cleanup_close_ int target = -EBADF;
-
-        /* Reopened here: the caller's fd on the tree belongs to the host's mount namespace. */
-        target = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (target < 0)
-                return -errno;
-        return attach(tree_fd, target);
+int mount_attach_tree(int tree_fd, int target_fd) {
+        return attach(tree_fd, target_fd);
 }
 
 static int configure_fs(int fs_fd, const char *options) {

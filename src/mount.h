@@ -26,9 +26,9 @@ int mount_clone_host_path(const char *source, bool recursive, bool read_only);
  * to whoever N maps to in that namespace, and the reverse for files created through the mount. */
 int mount_set_idmap(int mount_fd, int userns_fd, bool recursive);
 
-/* In the container's mount namespace: attaches the clone on top of the tree's directory `path`.
- * From then on `tree_fd` is the container's root for every lookup. */
-int mount_attach_tree(int tree_fd, const char *path);
+/* In the container's mount namespace: attaches the clone on top of the tree's directory, opened as
+ * `target_fd` in that namespace. From then on `tree_fd` is the container's root for every lookup. */
+int mount_attach_tree(int tree_fd, int target_fd);
 
 /* Mounts a new instance of `fstype` on `target` inside the tree. `options` is a comma list of
  * key=value and flag words (or NULL); `attrs` are MOUNT_ATTR_* flags. If `ret_mount_fd` is not NULL

@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup-properties.h"
 #include "environ.h"
 #include "log.h"
 #include "name.h"
 #include "options.h"
 #include "options-network.h"
+#include "options-security.h"
 #include "signal-name.h"
+#include "userns-range.h"
 
 enum {
         ARG_FIRST = 0x100, /* above every short option */
@@ -23,7 +26,9 @@ enum {
         ARG_KILL_SIGNAL,
         ARG_INIT,
         ARG_UUID,
-        ARG_NETWORK_FIRST, /* ARG_NETWORK_FIRST + enum network_option */
+        ARG_PRIVATE_USERS,
+        ARG_PRIVATE_USERS_OWNERSHIP,
+        ARG_PROPERTY,
 };
 
 static const struct option long_options[] = {
@@ -38,29 +43,24 @@ static const struct option long_options[] = {
         { "bind-ro",         required_argument, NULL, ARG_BIND_RO         },
         { "tmpfs",           required_argument, NULL, ARG_TMPFS           },
         { "read-only",       no_argument,       NULL, ARG_READ_ONLY       },
-        { "private-network", no_argument,       NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_PRIVATE },
-        { "network-veth",    no_argument,       NULL, 'n' },
-        { "network-bridge",  required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_BRIDGE },
-        { "network-zone",    required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_ZONE },
-        { "network-macvlan", required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_MACVLAN },
-        { "network-ipvlan",  required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_IPVLAN },
-        { "network-interface", required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_INTERFACE },
-        { "address",         required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_ADDRESS },
-        { "host-address",    required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_HOST_ADDRESS },
-        { "gateway",         required_argument, NULL, ARG_NETWORK_FIRST + NETWORK_OPTION_GATEWAY },
         { "console",         required_argument, NULL, ARG_CONSOLE         },
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
+        { "private-users",   required_argument, NULL, ARG_PRIVATE_USERS   },
+        { "private-users-ownership", required_argument, NULL, ARG_PRIVATE_USERS_OWNERSHIP },
+        { "property",        required_argument, NULL, ARG_PROPERTY        },
         { "quiet",           no_argument,       NULL, 'q'                 },
         { "init",            required_argument, NULL, ARG_INIT            },
         { "uuid",            required_argument, NULL, ARG_UUID            },
+        OPTIONS_SECURITY_LONG_OPTIONS,
+        OPTIONS_NETWORK_LONG_OPTIONS,
         {}
 };
 
 /* '+' stops at the first positional, so that the command's own options are never ours. The ':'
  * after it silences getopt's own messages (POSIX; it does what opterr = 0 would) and returns a
  * missing value as ':' rather than '?', so that we can tell the two apart in our one message. */
-#define SHORT_OPTIONS "+:hD:M:E:u:Pqn"
+#define SHORT_OPTIONS "+:hD:M:E:u:PqUn"
 
 #define ENV_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define NAME_RULES "use 1..64 letters, digits, '-' and '.', with no part starting or ending in '-'"
@@ -79,6 +79,13 @@ static const char *const console_modes[] = {
         [CONSOLE_READ_ONLY] = "read-only",
         [CONSOLE_PASSIVE] = "passive",
         [CONSOLE_PIPE] = "pipe",
+};
+
+static const char *const ownership_modes[] = {
+        [PRIVATE_USERS_OWNERSHIP_AUTO] = "auto",
+        [PRIVATE_USERS_OWNERSHIP_MAP] = "map",
+        [PRIVATE_USERS_OWNERSHIP_CHOWN] = "chown",
+        [PRIVATE_USERS_OWNERSHIP_OFF] = "off",
 };
 
 static const char *verb_to_string(enum verb verb) {
@@ -106,21 +113,31 @@ void options_help(enum verb verb) {
                "     --bind-ro=SRC[:DST[:OPTS]]\n"
                "                             The same, read-only\n"
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
-               "     --read-only             Mount the tree read-only\n");
-        network_options_help();
-        printf("     --console=MODE          interactive, read-only, passive or pipe (default:\n"
+               "     --read-only             Mount the tree read-only\n"
+               "     --private-users=RANGE   User namespace: pick (default), identity, no, or\n"
+               "                             BASE[:COUNT] host IDs for the container's 0..COUNT-1\n"
+               "  -U                         The same as --private-users=pick\n"
+               "     --private-users-ownership=MODE\n"
+               "                             How the tree's files get the container's IDs: auto\n"
+               "                             (default), map, chown or off\n"
+               "     --console=MODE          interactive, read-only, passive or pipe (default:\n"
                "                             interactive on a terminal)\n"
                "  -P --pipe                  The same as --console=pipe\n"
                "     --kill-signal=SIGNAL    Signal to stop the container (default: %s)\n"
                "  -q --quiet                 No informational messages\n"
                "     --uuid=UUID             The container's UUID, offered to a booted guest as\n"
-               "                             its machine ID (default: random)\n",
+               "                             its machine ID (default: random)\n"
+               "     --property=NAME=VALUE   A resource limit, as in systemd.resource-control(5):\n"
+               "                             MemoryMax, MemoryHigh, MemorySwapMax, CPUQuota,\n"
+               "                             CPUWeight, AllowedCPUs, TasksMax, IOWeight\n",
                verb == VERB_BOOT ? "SIGRTMIN+3 for systemd,\n"
                "                             SIGUSR2 for busybox init, SIGINT for sysvinit" : "SIGTERM");
         if (verb == VERB_BOOT)
                 printf("     --init=PATH             The init to boot, inside the tree (default:\n"
                        "                             /usr/lib/systemd/systemd, /lib/systemd/systemd,\n"
                        "                             /sbin/init, the first that exists)\n");
+        network_options_help();
+        options_security_help();
 }
 
 int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
@@ -399,14 +416,40 @@ static int parse_tmpfs(struct config *c, const char *spec) {
         return 0;
 }
 
+/* The index of `word` in a table of names, or -EINVAL. */
+static int word_lookup(const char *const *table, size_t n, const char *word) {
+        for (size_t i = 0; i < n; i++)
+                if (table[i] && streq(table[i], word))
+                        return (int) i;
+        return -EINVAL;
+}
+
 static int parse_console(struct config *c, const char *arg) {
-        for (size_t i = 0; i < ELEMENTSOF(console_modes); i++)
-                if (console_modes[i] && streq(console_modes[i], arg)) {
-                        c->console = (enum console_mode) i;
-                        return 0;
-                }
-        return log_bad_value("--console", arg, "use interactive, read-only, passive or pipe",
-                             "--console=read-only");
+        int i = word_lookup(console_modes, ELEMENTSOF(console_modes), arg);
+
+        if (i < 0)
+                return log_bad_value("--console", arg, "use interactive, read-only, passive or pipe",
+                                     "--console=read-only");
+        c->console = (enum console_mode) i;
+        return 0;
+}
+
+static int parse_private_users(struct config *c, const char *arg) {
+        const char *problem;
+
+        if (private_users_parse(arg, &c->private_users, &problem) < 0)
+                return log_bad_value("--private-users", arg, problem, "--private-users=1879048192:65536");
+        return 0;
+}
+
+static int parse_private_users_ownership(struct config *c, const char *arg) {
+        int i = word_lookup(ownership_modes, ELEMENTSOF(ownership_modes), arg);
+
+        if (i < 0)
+                return log_bad_value("--private-users-ownership", arg, "use auto, map, chown or off",
+                                     "--private-users-ownership=chown");
+        c->private_users_ownership = (enum private_users_ownership) i;
+        return 0;
 }
 
 static int parse_kill_signal(struct config *c, const char *arg) {
@@ -500,6 +543,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return 0;
         case ARG_KILL_SIGNAL:
                 return parse_kill_signal(c, arg);
+        case ARG_PROPERTY:
+                return cgroup_property_parse(&c->properties, arg);
         case 'q':
                 c->quiet = true;
                 return 0;
@@ -507,10 +552,19 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return parse_init(c, verb, arg);
         case ARG_UUID:
                 return parse_uuid(c, arg);
-        default:
-                if (opt >= ARG_NETWORK_FIRST && opt < ARG_NETWORK_FIRST + _NETWORK_OPTION_MAX)
-                        return network_option_parse(&c->network, opt - ARG_NETWORK_FIRST, arg);
-                return log_getopt_error(verb, opt, argv); /* '?' or ':' */
+        case ARG_PRIVATE_USERS:
+                return parse_private_users(c, arg);
+        case 'U':
+                c->private_users = (struct private_users) { .mode = PRIVATE_USERS_PICK };
+                return 0;
+        case ARG_PRIVATE_USERS_OWNERSHIP:
+                return parse_private_users_ownership(c, arg);
+        case ARG_NETWORK_FIRST ... ARG_NETWORK_FIRST + _NETWORK_OPTION_MAX - 1:
+                return network_option_parse(&c->network, opt - ARG_NETWORK_FIRST, arg);
+        case ARG_SECURITY_FIRST ... ARG_SECURITY_LAST:
+                return options_security_parse(c, opt, arg);
+        default: /* '?' or ':' */
+                return log_getopt_error(verb, opt, argv);
         }
 }
 
@@ -571,6 +625,8 @@ int options_parse(enum verb verb, int argc, char *argv[], struct config *ret) {
 
         ret->verb = verb;
         r = parse_argv(ret, verb, argc, argv);
+        if (r == 0)
+                r = options_security_finish(ret);
         if (r == -ENOMEM)
                 return log_error_errno(r, "Failed to parse the command line: %m");
         return r;
@@ -592,6 +648,7 @@ void config_done(struct config *c) {
         }
         free(c->mounts);
         network_config_done(&c->network);
+        security_settings_done(&c->security);
         strv_free(c->argv);
         *c = (struct config) {};
 }

@@ -13,14 +13,29 @@
 #include <ifaddrs.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "helper.h"
+#include "helper-net.h"
 
 #define MESSAGE_MAX 256
+#define EXIT_USAGE 2
+#define EXIT_OBSERVATION_FAILED 3
+#define streq(a, b) (strcmp((a), (b)) == 0)
+
+static int usage_error(const char *cmd) {
+        dprintf(2, "%s: give an IPv4 or IPv6 address and a port 1..65535 (and a text below 256 bytes)\n", cmd);
+        return EXIT_USAGE;
+}
+
+static int fail(const char *what) {
+        dprintf(2, "%s: %s (%s)\n", what, strerror(errno), strerrorname_np(errno) ?: "?");
+        return EXIT_OBSERVATION_FAILED;
+}
 
 /* ADDR and PORT as a socket address of either family. */
 static bool parse_endpoint(const char *addr, const char *port, struct sockaddr_storage *ss, socklen_t *len) {
@@ -28,8 +43,12 @@ static bool parse_endpoint(const char *addr, const char *port, struct sockaddr_s
         struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) ss;
         long p;
 
+        char *end;
+
         memset(ss, 0, sizeof *ss);
-        if (!parse_int(port, 1, 65535, &p))
+        errno = 0;
+        p = strtol(port, &end, 10);
+        if (errno != 0 || end == port || *end || p < 1 || p > 65535)
                 return false;
         if (inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
                 in->sin_family = AF_INET;
@@ -80,27 +99,27 @@ static int cmd_tcp_serve(const char *addr, const char *port) {
         ssize_t n;
 
         if (!parse_endpoint(addr, port, &ss, &len))
-                return usage();
+                return usage_error("tcp-serve");
         s = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (s < 0)
-                return fail("socket", errno);
+                return fail("socket");
         (void) setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         if (bind(s, (struct sockaddr *) &ss, len) < 0)
-                return fail("bind", errno);
+                return fail("bind");
         if (listen(s, 1) < 0)
-                return fail("listen", errno);
+                return fail("listen");
         dprintf(1, "ready=1\n");
         c = accept4(s, (struct sockaddr *) &peer, &peer_len, SOCK_CLOEXEC);
         if (c < 0)
-                return fail("accept", errno);
+                return fail("accept");
         n = read_all(c, buf, sizeof buf - 1);
         if (n < 0)
-                return fail("read", errno);
+                return fail("read");
         buf[n] = 0;
         dprintf(1, "peer=%s received=%s\n", address_to_string((struct sockaddr *) &peer, text, sizeof text), buf);
         n = snprintf(reply, sizeof reply, "echo:%s", buf);
         if (write(c, reply, (size_t) n) != n)
-                return fail("write", errno);
+                return fail("write");
         close(c);
         close(s);
         return 0;
@@ -115,17 +134,17 @@ static int cmd_tcp_send(const char *addr, const char *port, const char *message)
         int s;
 
         if (!parse_endpoint(addr, port, &ss, &len) || m >= MESSAGE_MAX)
-                return usage();
+                return usage_error("tcp-send");
         s = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (s < 0)
-                return fail("socket", errno);
+                return fail("socket");
         if (connect(s, (struct sockaddr *) &ss, len) < 0)
-                return fail("connect", errno);
+                return fail("connect");
         if (write(s, message, m) != (ssize_t) m || shutdown(s, SHUT_WR) < 0)
-                return fail("write", errno);
+                return fail("write");
         n = read_all(s, buf, sizeof buf - 1);
         if (n < 0)
-                return fail("read", errno);
+                return fail("read");
         buf[n] = 0;
         dprintf(1, "reply=%s\n", buf);
         close(s);
@@ -149,7 +168,7 @@ static int cmd_ifaddrs(void) {
         char text[INET6_ADDRSTRLEN];
 
         if (getifaddrs(&all) < 0)
-                return fail("getifaddrs", errno);
+                return fail("getifaddrs");
         for (struct ifaddrs *i = all; i; i = i->ifa_next) {
                 const struct sockaddr *sa = i->ifa_addr;
 

@@ -35,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "helper.h"
+#include "helper-cgroup.h"
+#include "helper-net.h"
+#include "helper-sec.h"
 
 #define EXIT_USAGE 2
 #define EXIT_OBSERVATION_FAILED 3
@@ -50,24 +52,26 @@ static const char *errno_name(int e) {
         return n ? n : "EUNKNOWN";
 }
 
-int fail(const char *what, int e) {
+static int fail(const char *what, int e) {
         dprintf(2, "%s: %s: %s (%s)\n", program, what, strerror(e), errno_name(e));
         return EXIT_OBSERVATION_FAILED;
 }
 
-int usage(void) {
+static int usage(void) {
         dprintf(2,
                 "usage: %s SUBCOMMAND [ARGS...]\n"
                 "  pid | pid1-exe | pids | zombies | env | fds [PID] | mounts | hostname | uid | cwd\n"
                 "  netdevs | signals | ls DIR | statvfs PATH | readlink PATH | try-open PATH r|w|rw\n"
                 "  write-file PATH [TEXT] | cat | sleep SECONDS | exit N | kill-self SIG\n"
                 "  orphans N [WAIT_MS] | wait-signal [EXIT [SIG-TO-PID1]] | ignore-signal SIG\n"
+                "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n"
+                "  memhog STEP_MB MAX_MB | forks HOLD_MS | busy SECONDS | affinity | cgroup\n"
                 "  tcp-serve ADDR PORT | tcp-send ADDR PORT TEXT | ifaddrs | routes\n",
                 program);
         return EXIT_USAGE;
 }
 
-bool parse_int(const char *s, long min, long max, long *ret) {
+static bool parse_int(const char *s, long min, long max, long *ret) {
         char *end;
         long v;
 
@@ -807,6 +811,12 @@ int main(int argc, char *argv[]) {
                 return cmd_wait_signal(a1, a2);
         if (strcmp(cmd, "ignore-signal") == 0 && a1)
                 return cmd_ignore_signal(a1);
-        int r = helper_net_main(cmd, argc - 2, argv + 2);
-        return r >= 0 ? r : usage();
+        v = helper_sec_main(cmd, argc - 2, argv + 2);
+        if (v < 0)
+                v = helper_cgroup_main(cmd, argc - 2, argv + 2);
+        if (v < 0)
+                v = helper_net_main(cmd, argc - 2, argv + 2);
+        if (v >= 0)
+                return (int) v;
+        return usage();
 }

@@ -68,3 +68,22 @@ t_pid1_forwards_signals() {
         done
 }
 register t_pid1_forwards_signals "syscon-init forwards SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTERM, SIGINT to COMMAND"
+
+t_supervisor_death_kills_container() {
+        local tree left opts
+        new_tree supervisor-death
+        tree=$NEW_TREE
+        # With a user namespace the child changes credentials, which clears a parent-death signal
+        # set before: both ways must hold.
+        for opts in --private-users=pick --private-users=no; do
+                start_bg "$tree" "$opts" -- ignore-signal TERM
+                kill -KILL "$BG_PID"
+                wait "$BG_PID" 2>/dev/null
+                sleep 0.5
+                left=$(procs_under "$tree")
+                [ -z "$left" ] || fail "container processes left after SIGKILL of the supervisor ($opts): $left"
+        done
+        # The killed supervisor's ID range lease is stale now: the next start finds and drops it.
+        observe "$tree" -- pid
+}
+register t_supervisor_death_kills_container "SIGKILL of the supervisor kills the container, with and without a user namespace"

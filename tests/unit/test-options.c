@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "options.h"
 
 /* The longest host name the kernel takes, and one byte more. */
@@ -95,6 +96,8 @@ static void test_defaults(void **state) {
         assert_int_equal(c.kill_signal, 0);
         assert_false(c.quiet);
         assert_false(c.network.private_network);
+        assert_int_equal(c.private_users.mode, PRIVATE_USERS_UNSET);
+        assert_int_equal(c.private_users_ownership, PRIVATE_USERS_OWNERSHIP_AUTO);
         CHECK_STRV_EMPTY(c.argv, c.argc);
         config_done(&c);
         assert_null(c.rootfs);
@@ -202,6 +205,8 @@ static void test_missing_argument(void **state) {
         FAILS("--tmpfs");
         FAILS("--kill-signal");
         FAILS("-E");
+        FAILS("--private-users");
+        FAILS("--private-users-ownership");
 }
 
 static void test_machine(void **state) {
@@ -483,27 +488,103 @@ static void test_kill_signal(void **state) {
         FAILS("--kill-signal=-9", "/tree");
 }
 
-/* Runs options_parse() with `fd` going to a file, and returns what was written to it. */
-static char *parse_capturing(int fd, enum verb verb, char **argv, int *ret) {
-        FILE *f = tmpfile();
-        int saved = dup(fd);
-        char *text = calloc(8192, 1);
+static void test_property(void **state) {
         struct config c = {};
 
-        assert_non_null(f);
-        assert_true(saved >= 0);
-        assert_non_null(text);
-        fflush(NULL);
-        assert_int_equal(dup2(fileno(f), fd), fd);
-        *ret = parse_verb(verb, &c, argv);
-        fflush(NULL);
-        assert_int_equal(dup2(saved, fd), fd);
-        close(saved);
-        rewind(f);
-        assert_true(fread(text, 1, 8191, f) > 0);
-        fclose(f);
+        PARSE_OK(&c, "--property=MemoryMax=1G", "--property", "TasksMax=20", "/tree");
+        assert_int_equal(c.properties.memory_max.kind, CGROUP_LIMIT_ABSOLUTE);
+        assert_true(c.properties.memory_max.value == 1024 * 1024 * 1024);
+        assert_int_equal(c.properties.tasks_max.kind, CGROUP_LIMIT_ABSOLUTE);
+        assert_true(c.properties.tasks_max.value == 20);
         config_done(&c);
-        return text;
+
+        FAILS("--property=MemoryMax=banana", "/tree");
+        FAILS("--property=Bogus=1", "/tree");
+        FAILS("--property=", "/tree");
+        FAILS("--property");
+}
+
+static void check_private_users(const char *arg, enum private_users_mode mode, uint32_t base, uint32_t count) {
+        struct config c = {};
+
+        PARSE_OK(&c, "-q", (char *) arg, "/tree");
+        assert_int_equal(c.private_users.mode, mode);
+        assert_int_equal(c.private_users.base, base);
+        assert_int_equal(c.private_users.count, count);
+        config_done(&c);
+}
+
+static void test_private_users(void **state) {
+        struct config c = {};
+
+        /* every value's parsing is tested in test-userns-range.c; this is the option's wiring */
+        check_private_users("-U", PRIVATE_USERS_PICK, 0, 0);
+        check_private_users("--private-users=no", PRIVATE_USERS_NO, 0, 0);
+        check_private_users("--private-users=identity", PRIVATE_USERS_IDENTITY, 0, 0);
+        check_private_users("--private-users=524288:100", PRIVATE_USERS_FIXED, 524288, 100);
+
+        /* the last one wins, -U included */
+        PARSE_OK(&c, "--private-users=1000:1", "-U", "/tree");
+        assert_int_equal(c.private_users.mode, PRIVATE_USERS_PICK);
+        assert_int_equal(c.private_users.base, 0);
+        config_done(&c);
+        PARSE_OK(&c, "-U", "--private-users", "no", "/tree");
+        assert_int_equal(c.private_users.mode, PRIVATE_USERS_NO);
+        config_done(&c);
+
+        assert_int_equal(parse_verb(VERB_BOOT, &c, (char *[]) { "boot", "-U", "/tree", NULL }), 0);
+        assert_int_equal(c.private_users.mode, PRIVATE_USERS_PICK);
+        config_done(&c);
+
+        FAILS("--private-users=", "/tree");
+        FAILS("--private-users=maybe", "/tree");
+        FAILS("--private-users=-1", "/tree");
+        FAILS("--private-users=0x80000", "/tree");
+        FAILS("--private-users=5:0", "/tree");
+        FAILS("--private-users=4294967295", "/tree");
+        FAILS("--private-users=4294901760:65536", "/tree");
+        FAILS("--private-users=1:2:3", "/tree");
+        FAILS("-U=pick", "/tree");
+        FAILS("-Ux", "/tree");
+}
+
+static void test_private_users_ownership(void **state) {
+        static const struct {
+                const char *arg;
+                enum private_users_ownership mode;
+        } cases[] = {
+                { "--private-users-ownership=auto", PRIVATE_USERS_OWNERSHIP_AUTO },
+                { "--private-users-ownership=map", PRIVATE_USERS_OWNERSHIP_MAP },
+                { "--private-users-ownership=chown", PRIVATE_USERS_OWNERSHIP_CHOWN },
+                { "--private-users-ownership=off", PRIVATE_USERS_OWNERSHIP_OFF },
+        };
+        struct config c = {};
+
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                PARSE_OK(&c, (char *) cases[i].arg, "/tree");
+                assert_int_equal(c.private_users_ownership, cases[i].mode);
+                assert_int_equal(c.private_users.mode, PRIVATE_USERS_UNSET);
+                config_done(&c);
+        }
+        PARSE_OK(&c, "--private-users-ownership=chown", "--private-users-ownership", "map", "/tree");
+        assert_int_equal(c.private_users_ownership, PRIVATE_USERS_OWNERSHIP_MAP);
+        config_done(&c);
+
+        FAILS("--private-users-ownership=", "/tree");
+        FAILS("--private-users-ownership=Map", "/tree");
+        FAILS("--private-users-ownership=yes", "/tree");
+        FAILS("--private-users-ownership=idmap", "/tree");
+}
+
+/* Runs options_parse() with `fd` going to a file, and returns what was written to it. */
+static char *parse_capturing(int fd, enum verb verb, char **argv, int *ret) {
+        struct capture cap;
+        struct config c = {};
+
+        capture_start(&cap, fd);
+        *ret = parse_verb(verb, &c, argv);
+        config_done(&c);
+        return capture_stop(&cap);
 }
 
 /* Exactly one line, ours: getopt's own messages must not double it. */
@@ -528,6 +609,15 @@ static void test_error_messages(void **state) {
                     "--bind=/srv/data:/data.\n", "--bind=foo:bar", "/tree");
         CHECK_ERROR("syscon: Invalid --bind-ro= value \"/a:/b:ro\": unknown option \"ro\"; use rbind, "
                     "norbind, idmap or noidmap, as in --bind-ro=/srv/data:/data:norbind.\n", "--bind-ro=/a:/b:ro", "/tree");
+        CHECK_ERROR("syscon: Invalid --private-users= value \"5:0\": the count of IDs must be at least 1, as in "
+                    "--private-users=1879048192:65536.\n", "--private-users=5:0", "/tree");
+        CHECK_ERROR("syscon: Invalid --private-users= value \"4294967295\": the range must end at 4294967294 at "
+                    "most; lower the base or the count, as in --private-users=1879048192:65536.\n",
+                    "--private-users=4294967295", "/tree");
+        CHECK_ERROR("syscon: Invalid --private-users= value \"x1\": give no, pick, identity, or a decimal BASE or "
+                    "BASE:COUNT, as in --private-users=1879048192:65536.\n", "--private-users=x1", "/tree");
+        CHECK_ERROR("syscon: Invalid --private-users-ownership= value \"copy\": use auto, map, chown or off, as in "
+                    "--private-users-ownership=chown.\n", "--private-users-ownership=copy", "/tree");
         CHECK_ERROR("syscon: Missing ROOTFS: give the directory of the container's tree, as in \"syscon run "
                     "/var/lib/machines/web\", or --directory=PATH.\n", "-q");
 }
@@ -609,6 +699,9 @@ int main(void) {
                 cmocka_unit_test(test_flags),
                 cmocka_unit_test(test_console),
                 cmocka_unit_test(test_kill_signal),
+                cmocka_unit_test(test_property),
+                cmocka_unit_test(test_private_users),
+                cmocka_unit_test(test_private_users_ownership),
                 cmocka_unit_test(test_error_messages),
                 cmocka_unit_test(test_help),
                 cmocka_unit_test(test_boot),
