@@ -91,8 +91,8 @@ static int check_host_link(struct network *n) {
                                        "machine %s's end of its veth. Name the container differently "
                                        "with -M/--machine=, or remove that link.", n->host_link, n->machine);
         case LINK_LIVE:
-                return log_error_errno(-EINVAL, "Machine %s is running already (its link %s exists): "
-                                       "give this one another name with -M/--machine=.",
+                return log_error_errno(-EINVAL, "A container named %s is already running (it has the "
+                                       "link %s); choose another name with --machine=.",
                                        n->machine, n->host_link);
         case LINK_STALE:
                 break;

@@ -66,8 +66,11 @@ link_master() { # NAME
         ip -o link show dev "$1" | sed -n 's/.* master \([^ ]*\) .*/\1/p'
 }
 
-link_alias() { # NAME
-        ip -d link show dev "$1" | sed -n 's/^ *alias //p'
+# The link's alias must name machine M (syscon's mark of its links).
+expect_owner() { # LINK MACHINE
+        local details
+        details=$(ip -d link show dev "$1" 2>&1)
+        [[ $details == *"alias syscon machine=$2 "* ]] || fail "link $1 does not carry syscon's alias for machine $2: $details"
 }
 
 # Waits for a background container (start_bg) to end by itself; its output becomes $T/out.
@@ -112,7 +115,7 @@ t_veth_tcp_from_host() {
                 fi
                 start_bg "$BASE_TREE" -M "$m" -n --address="$V4.2/30" --address="$V6::2/64" \
                         --host-address="$V4.1/30" --host-address="$V6::1/64" -- tcp-serve "$addr" 7001
-                expect_eq "$(link_alias "ve-$m" | cut -d' ' -f1-2)" "syscon machine=$m" "alias of ve-$m"
+                expect_owner "ve-$m" "$m"
                 expect_match "$(ip -o address show dev "ve-$m")" "inet $V4.1/30 .* inet6 $V6::1/64" \
                         "addresses of ve-$m"
                 expect_tcp_echo "$addr" 7001 "hello-ipv$family"
@@ -158,7 +161,7 @@ t_veth_long_machine_name() {
         link=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep "^ve-${m:0:8}")
         cleanup_links "$link"
         expect_eq "${#link}" 15 "length of the host link's name ($link)"
-        expect_eq "$(link_alias "$link" | cut -d' ' -f1-2)" "syscon machine=$m" "alias of $link"
+        expect_owner "$link" "$m"
         kill -TERM "$BG_PID"
         wait_bg
         expect_link_gone "$link" "after the container ended"
@@ -293,7 +296,7 @@ t_stale_and_live_links() {
         on_exit "links_of_machine '$m' | xargs -r -n1 ip link delete"
         start_bg "$BASE_TREE" -M "$m" -n -- wait-signal 0
         sc run -q -M "$m" -n "$BASE_TREE" /bin/true
-        expect_launcher_error "Machine $m is running already"
+        expect_launcher_error "A container named $m is already running"
         link_exists "ve-$m" || fail "a second start of machine $m removed the first one's link"
 
         # A process that entered the container's network namespace keeps it, and ve-NAME with it,
@@ -324,7 +327,7 @@ t_stale_and_live_links() {
                 sleep 0.05
         done
 }
-register t_stale_and_live_links "a live machine's link refuses a second start; a dead supervisor's stale link is removed by the next"
+register t_stale_and_live_links "a second start of a running machine is refused, its link kept; a dead supervisor's stale link is cleared by the next start"
 
 # Each bad input: 125, one message naming it, and the host's links and addresses as they were.
 expect_rejected() { # NEEDLE OPTIONS...
