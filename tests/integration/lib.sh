@@ -149,6 +149,9 @@ start_bg() { # TREE [OPTS...] -- ARGS...
         shift
         # shellcheck disable=SC2034 # read by fail()
         LAST_CMD="syscon run ${opts[*]} $tree $HELPER_IN_TREE $*"
+        # Emptied here, not by the background job's own redirection, which may come after the wait
+        # below has read an earlier container's ready=1.
+        : >"$T/bg-out"
         env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 \
                 "$SYSCON" run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
         BG_PID=$!

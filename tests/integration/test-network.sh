@@ -47,6 +47,10 @@ wait_link_gone() { # NAME SECONDS
         done
 }
 
+expect_link() { # NAME WHEN
+        link_exists "$1" || fail "no link $1 $2; the host has: $(host_links | tr '\n' ' ')"
+}
+
 expect_no_link() { # NAME WHEN
         ! link_exists "$1" || fail "link $1 still exists $2"
 }
@@ -168,7 +172,7 @@ t_veth_long_machine_name() {
         first=$link
 
         start_bg "$BASE_TREE" -M "$m" -n -- wait-signal 0
-        link_exists "$first" || fail "the next start of machine $m has no link $first"
+        expect_link "$first" "on the next start of machine $m"
         kill -TERM "$BG_PID"
         wait_bg
 }
@@ -273,7 +277,7 @@ t_sigkill_supervisor() {
         local m=n${NET_ID}k zone=k$NET_ID other=j$NET_ID
         cleanup_links "ve-$m" "vb-$m" "vz-$zone" "vz-$other"
         start_bg "$BASE_TREE" -M "$m" -n -- wait-signal 0
-        link_exists "ve-$m" || fail "no ve-$m while the container runs"
+        expect_link "ve-$m" "while the container runs"
         kill -KILL "$BG_PID"
         expect_link_gone "ve-$m" "after SIGKILL of the supervisor"
 
