@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <sched.h>
 #include <netlink/errno.h>
 
+#include "net.h"
 #include "netlink.h"
 
 int netlink_error_to_errno(int nle) {
@@ -53,7 +55,7 @@ int netlink_error_to_errno(int nle) {
         return -EIO;
 }
 
-int netlink_route_open(struct nl_sock **ret) {
+int net_open(struct nl_sock **ret) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         int r;
 
@@ -67,4 +69,24 @@ int netlink_route_open(struct nl_sock **ret) {
 
         *ret = TAKE_PTR(sk);
         return 0;
+}
+
+int net_open_in_netns(int netns_fd, int home_fd, struct nl_sock **ret) {
+        int r, q;
+
+        /* A socket stays bound to the namespace it was created in, whatever its owner does later. */
+        if (setns(netns_fd, CLONE_NEWNET) < 0)
+                return -errno;
+        r = net_open(ret);
+        q = RET_NERRNO(setns(home_fd, CLONE_NEWNET));
+        if (q < 0 && r >= 0) {
+                net_close(*ret);
+                *ret = NULL;
+                return q;
+        }
+        return r;
+}
+
+void net_close(struct nl_sock *sk) {
+        nl_socket_free(sk);
 }

@@ -5,6 +5,7 @@
 
 #include "capability.h"
 #include "macro.h"
+#include "options-network.h"
 
 /* libcap reports failures as -1 with errno set; this module hands out negative errno values only. */
 DEFINE_TRIVIAL_CLEANUP_FUNC(cap_t, cap_free)
@@ -61,18 +62,12 @@ int capability_from_name(const char *name) {
         return strcasecmp(canonical, name) == 0 ? cap : -EINVAL;
 }
 
-/* The one place that knows where the network decision lives; the network module's own test for
- * a private namespace replaces the field here when it lands. */
-static bool has_private_network(const struct config *c) {
-        return c->private_network;
-}
-
 uint64_t capability_retained(const struct config *c) {
         uint64_t set = capability_default_set();
 
         /* As nspawn: administering a network namespace of its own is the container's business;
          * with the host's network, CAP_NET_ADMIN would be the host's routes and firewall. */
-        if (has_private_network(c))
+        if (network_is_private(c))
                 set |= CAPABILITY_BIT(CAP_NET_ADMIN);
         return (set | c->security.capability_add) & ~c->security.capability_drop;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,39 @@ struct custom_mount {
         char *options; /* tmpfs options, or NULL */
         bool recursive; /* bind: rbind (default) or norbind */
         bool idmap;     /* bind with user namespaces: ID-mapped like the tree (default) or not */
+};
+
+struct ip_address {
+        int family; /* AF_INET or AF_INET6 */
+        union {
+                struct in_addr in;
+                struct in6_addr in6;
+        };
+};
+
+struct ip_prefix {
+        struct ip_address address;
+        unsigned char prefixlen;
+};
+
+/* The network options; see options-network.h for what each implies. */
+struct network_config {
+        bool private_network;         /* --private-network: a network namespace of its own */
+        bool veth;                    /* -n/--network-veth */
+        char *bridge;                 /* --network-bridge=: an existing bridge the host end joins */
+        char *zone;                   /* --network-zone=: ZONE, whose bridge is vz-ZONE */
+        char **macvlan;               /* --network-macvlan=: host interfaces, NULL-terminated */
+        size_t n_macvlan;
+        char **ipvlan;                /* --network-ipvlan= */
+        size_t n_ipvlan;
+        char **interfaces;            /* --network-interface=: moved in, moved back at exit */
+        size_t n_interfaces;
+        struct ip_prefix *addresses;  /* --address=: on host0 */
+        size_t n_addresses;
+        struct ip_prefix *host_addresses; /* --host-address=: on the host end of the veth */
+        size_t n_host_addresses;
+        struct ip_address *gateways;  /* --gateway=: at most one per family */
+        size_t n_gateways;
 };
 
 /* How the tree's on-disk ownership meets the container's ID range. */
@@ -80,7 +114,7 @@ struct config {
         enum console_mode console;
         int kill_signal;    /* 0: the verb's default */
         bool quiet;
-        bool private_network;
+        struct network_config network;
         struct cgroup_properties properties; /* --property=, resource limits */
         char *init;         /* boot: the init inside the tree, or NULL to look it up */
         char *uuid;         /* lower-case UUID, or NULL for a random one */

@@ -16,7 +16,8 @@
 #include "guest.h"
 #include "handshake.h"
 #include "mount.h"
-#include "net.h"
+#include "network.h"
+#include "options-network.h"
 #include "seccomp-filter.h"
 
 /* The container's first process, from clone to the exec of its init. Runs inside the new
@@ -79,12 +80,9 @@ static int setup_identity(const struct container_spec *spec, int sock) {
         if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
                 return handshake_send_error(sock, -errno, "Failed to set the hostname to %s",
                                             spec->hostname);
-        if (spec->config->private_network) {
-                r = net_loopback_up();
-                if (r < 0)
-                        return handshake_send_error(sock, r, "Failed to bring up lo in the "
-                                                    "container's network namespace");
-        }
+        r = network_setup_container(&spec->config->network);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to configure the container's network");
         return 0;
 }
 
@@ -102,7 +100,7 @@ static int setup_mounts(const struct container_spec *spec, int sock, int tree_di
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
 
-        r = mount_proc(root_fd, c->private_network, &failed_path);
+        r = mount_proc(root_fd, network_is_private(c), &failed_path);
         if (r >= 0)
                 r = mount_sys(root_fd, &failed_path);
         if (r >= 0) {

@@ -83,5 +83,7 @@ int container_host_setup(const struct container_spec *spec, const struct contain
         r = cgroup_attach(spec->cgroup, c->pid);
         if (r >= 0 && spec->userns.count > 0)
                 r = cgroup_delegate(spec->cgroup, spec->userns.base, spec->userns.base);
+        if (r >= 0)
+                r = network_setup_host(spec->network, c->pid);
         return r;
 }

@@ -12,6 +12,7 @@
 #include "exit-status.h"
 #include "handshake.h"
 #include "log.h"
+#include "options-network.h"
 
 static unsigned long namespace_flags(const struct container_spec *spec) {
         /* No CLONE_NEWCGROUP: the child unshares its cgroup namespace once the supervisor has moved
@@ -20,7 +21,7 @@ static unsigned long namespace_flags(const struct container_spec *spec) {
 
         if (spec->userns.count > 0)
                 flags |= CLONE_NEWUSER;
-        if (spec->config->private_network)
+        if (network_is_private(spec->config))
                 flags |= CLONE_NEWNET;
         return flags;
 }

@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "network.h"
 #include "seccomp-filter.h"
 #include "userns.h"
 
@@ -29,6 +30,7 @@ struct container_spec {
         const char *container_uuid;
         struct cgroup *cgroup;   /* made by cgroup_prepare(); the child joins it before it proceeds */
         const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
+        struct network *network; /* network_prepare()'s, or NULL */
 };
 
 struct container {

@@ -17,6 +17,17 @@ void strv_free(char **l) {
         free(l);
 }
 
+int strv_push(char ***l, size_t *n, char **s) {
+        char **grown = reallocarray(*l, *n + 2, sizeof(char *));
+
+        if (!grown)
+                return -ENOMEM;
+        grown[(*n)++] = TAKE_PTR(*s);
+        grown[*n] = NULL;
+        *l = grown;
+        return 0;
+}
+
 /* Takes `entry`. Replacing in place keeps the order in which names first appeared. */
 static void env_put(char **l, size_t *n, char *entry) {
         size_t k = strcspn(entry, "=");

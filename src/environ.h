@@ -15,6 +15,8 @@ int environ_build(const struct config *c, const struct user_identity *user,
                   const char *container_uuid, const char *term, char ***ret);
 
 void strv_free(char **l);
+/* Appends *s to the NULL-terminated list *l of *n entries; takes *s on success. */
+int strv_push(char ***l, size_t *n, char **s);
 
 /* Formats an entry into l[*n] and increments *n; `l` must have room for it. */
 int strv_push_printf(char **l, size_t *n, const char *format, ...) _printf_(3, 4);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mount.h"
 #include "name.h"
+#include "network.h"
 
 static int resolve_tree(const struct config *c, struct launch *l) {
         struct stat st;
@@ -127,7 +128,7 @@ static int clone_mounts(const struct config *c, const struct launch *l, struct m
 }
 
 static int start_and_supervise(const struct config *c, const struct launch *l, struct mount_clones *m,
-                               struct cgroup *cg, struct supervisor_result *ret) {
+                               struct cgroup *cg, struct network *net, struct supervisor_result *ret) {
         struct container ct = CONTAINER_NULL;
         const struct container_spec spec = {
                 .config = c,
@@ -147,6 +148,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
                 .cgroup = cg,
                 .own_cgroup = cg != NULL,
                 .seccomp = &l->seccomp,
+                .network = net,
         };
         int r;
 
@@ -171,6 +173,7 @@ static int start_and_supervise(const struct config *c, const struct launch *l, s
 int launch_once(const struct config *c, const struct launch *l, struct supervisor_result *ret) {
         struct mount_clones m = { .tree_fd = -EBADF };
         struct cgroup *cg = NULL;
+        struct network *net = NULL;
         sigset_t mask;
         int r;
 
@@ -180,10 +183,13 @@ int launch_once(const struct config *c, const struct launch *l, struct superviso
 
         r = cgroup_prepare(&c->properties, c->machine, &cg);
         if (r >= 0)
+                r = network_prepare(&c->network, c->machine, &net);
+        if (r >= 0)
                 r = clone_mounts(c, l, &m);
         if (r >= 0)
-                r = start_and_supervise(c, l, &m, cg, ret);
+                r = start_and_supervise(c, l, &m, cg, net, ret);
         mount_clones_done(&m);
+        network_teardown(net);
         /* PID 1 is reaped by now: what the kernel accounted to the container is final. */
         cgroup_finish(cg, r < 0);
         return r;

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "name.h"
 #include "options.h"
+#include "options-network.h"
 #include "options-security.h"
 #include "signal-name.h"
 #include "userns-range.h"
@@ -21,7 +22,6 @@ enum {
         ARG_BIND_RO,
         ARG_TMPFS,
         ARG_READ_ONLY,
-        ARG_PRIVATE_NETWORK,
         ARG_CONSOLE,
         ARG_KILL_SIGNAL,
         ARG_INIT,
@@ -43,7 +43,6 @@ static const struct option long_options[] = {
         { "bind-ro",         required_argument, NULL, ARG_BIND_RO         },
         { "tmpfs",           required_argument, NULL, ARG_TMPFS           },
         { "read-only",       no_argument,       NULL, ARG_READ_ONLY       },
-        { "private-network", no_argument,       NULL, ARG_PRIVATE_NETWORK },
         { "console",         required_argument, NULL, ARG_CONSOLE         },
         { "pipe",            no_argument,       NULL, 'P'                 },
         { "kill-signal",     required_argument, NULL, ARG_KILL_SIGNAL     },
@@ -54,13 +53,14 @@ static const struct option long_options[] = {
         { "init",            required_argument, NULL, ARG_INIT            },
         { "uuid",            required_argument, NULL, ARG_UUID            },
         OPTIONS_SECURITY_LONG_OPTIONS,
+        OPTIONS_NETWORK_LONG_OPTIONS,
         {}
 };
 
 /* '+' stops at the first positional, so that the command's own options are never ours. The ':'
  * after it silences getopt's own messages (POSIX; it does what opterr = 0 would) and returns a
  * missing value as ':' rather than '?', so that we can tell the two apart in our one message. */
-#define SHORT_OPTIONS "+:hD:M:E:u:PqU"
+#define SHORT_OPTIONS "+:hD:M:E:u:PqUn"
 
 #define ENV_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define NAME_RULES "use 1..64 letters, digits, '-' and '.', with no part starting or ending in '-'"
@@ -114,7 +114,6 @@ void options_help(enum verb verb) {
                "                             The same, read-only\n"
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
                "     --read-only             Mount the tree read-only\n"
-               "     --private-network       No network but loopback in the container\n"
                "     --private-users=RANGE   User namespace: pick (default), identity, no, or\n"
                "                             BASE[:COUNT] host IDs for the container's 0..COUNT-1\n"
                "  -U                         The same as --private-users=pick\n"
@@ -137,10 +136,11 @@ void options_help(enum verb verb) {
                 printf("     --init=PATH             The init to boot, inside the tree (default:\n"
                        "                             /usr/lib/systemd/systemd, /lib/systemd/systemd,\n"
                        "                             /sbin/init, the first that exists)\n");
+        network_options_help();
         options_security_help();
 }
 
-static int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
+int log_bad_value(const char *option, const char *value, const char *problem, const char *example) {
         log_error("Invalid %s= value \"%s\": %s, as in %s.", option, value, problem, example);
         return -EINVAL;
 }
@@ -176,18 +176,6 @@ static int set_string(char **field, const char *value) {
                 return -ENOMEM;
         free(*field);
         *field = copy;
-        return 0;
-}
-
-/* Takes *s on success. */
-static int strv_push(char ***l, size_t *n, char **s) {
-        char **grown = reallocarray(*l, *n + 2, sizeof(char *));
-
-        if (!grown)
-                return -ENOMEM;
-        grown[(*n)++] = TAKE_PTR(*s);
-        grown[*n] = NULL;
-        *l = grown;
         return 0;
 }
 
@@ -546,9 +534,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
         case ARG_READ_ONLY:
                 c->read_only = true;
                 return 0;
-        case ARG_PRIVATE_NETWORK:
-                c->private_network = true;
-                return 0;
+        case 'n':
+                return network_option_parse(&c->network, NETWORK_OPTION_VETH, arg);
         case ARG_CONSOLE:
                 return parse_console(c, arg);
         case 'P':
@@ -572,6 +559,8 @@ static int parse_one(struct config *c, enum verb verb, int opt, char *argv[]) {
                 return 0;
         case ARG_PRIVATE_USERS_OWNERSHIP:
                 return parse_private_users_ownership(c, arg);
+        case ARG_NETWORK_FIRST ... ARG_NETWORK_FIRST + _NETWORK_OPTION_MAX - 1:
+                return network_option_parse(&c->network, opt - ARG_NETWORK_FIRST, arg);
         case ARG_SECURITY_FIRST ... ARG_SECURITY_LAST:
                 return options_security_parse(c, opt, arg);
         default: /* '?' or ':' */
@@ -625,6 +614,9 @@ static int parse_argv(struct config *c, enum verb verb, int argc, char *argv[]) 
                 if (r != 0)
                         return r;
         }
+        r = network_options_verify(&c->network);
+        if (r < 0)
+                return r;
         return parse_positionals(c, verb, argc, argv);
 }
 
@@ -655,6 +647,7 @@ void config_done(struct config *c) {
                 free(c->mounts[i].options);
         }
         free(c->mounts);
+        network_config_done(&c->network);
         security_settings_done(&c->security);
         strv_free(c->argv);
         *c = (struct config) {};

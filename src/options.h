@@ -11,3 +11,6 @@ int options_parse(enum verb verb, int argc, char *argv[], struct config *ret);
 
 /* The verb's usage text, printed by --help and `syscon help`. */
 void options_help(enum verb verb);
+
+/* Logs "Invalid OPTION= value "VALUE": PROBLEM, as in EXAMPLE." and returns -EINVAL. */
+int log_bad_value(const char *option, const char *value, const char *problem, const char *example);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "helper-cgroup.h"
+#include "helper-net.h"
 #include "helper-sec.h"
 #include "helper-trace.h"
 #include "helper-userns.h"
@@ -68,7 +69,8 @@ static int usage(void) {
                 "  caps [PID] | try-syscall [--abi=native|i386|x32] PROBE...\n"
                 "  memhog STEP_MB MAX_MB | forks HOLD_MS | busy SECONDS | affinity | cgroup\n"
                 "  idmap | stat PATH | mknod-block PATH | setgroups GID\n"
-                "  trace-exit PID HOLD_MS (on the host)\n",
+                "  trace-exit PID HOLD_MS (on the host)\n"
+                "  tcp-serve ADDR PORT | tcp-send ADDR PORT TEXT | ifaddrs | routes\n",
                 program);
         return EXIT_USAGE;
 }
@@ -821,6 +823,8 @@ int main(int argc, char *argv[]) {
                 v = helper_cgroup_main(cmd, argc - 2, argv + 2);
         if (v < 0)
                 v = helper_userns_main(cmd, argc - 2, argv + 2);
+        if (v < 0)
+                v = helper_net_main(cmd, argc - 2, argv + 2);
         if (v >= 0)
                 return (int) v;
         return usage();

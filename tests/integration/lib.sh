@@ -7,6 +7,8 @@
 #                         sc run OPTS TREE /usr/bin/syscon-test-helper SUBCOMMAND ARGS
 #   new_tree NAME         a private copy of the base tree in $NEW_TREE (removed when the test ends)
 #   sc_bg ARGS...         starts "$SYSCON ARGS..." in the background (BG_PID), killed when the test ends
+#   start_bg TREE [OPTS...] -- SUBCOMMAND [ARGS...]
+#                         sc_bg of in_tree's run, until the helper prints ready=1
 #   on_exit CMD           queues CMD to run when the test ends, last queued first; TEST_STATUS
 #                         then holds the test's exit status (0 passed, 77 skipped, else failed)
 #   expect_* / fail       assertions: a failure prints why (and the last run's output) and ends the test
@@ -157,6 +159,24 @@ new_tree() { # NAME
         cp -a "$BASE_TREE" "$NEW_TREE" || fail "cannot copy the base tree to $NEW_TREE"
         on_exit "rm -rf --one-file-system '$NEW_TREE'"
         dir_key "$NEW_TREE" >>"$WORK/snap/tree-keys"
+}
+
+# Starts "syscon run OPTS TREE helper ARGS..." in the background (sc_bg) and waits until the helper
+# says ready=1. Sets BG_PID to syscon's pid.
+start_bg() { # TREE [OPTS...] -- ARGS...
+        local tree=$1 opts=()
+        shift
+        while [ "$1" != -- ]; do
+                opts+=("$1")
+                shift
+        done
+        shift
+        on_exit "kill_procs_under '$tree'"
+        sc_bg run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@"
+        if ! wait_for_line "$T/bg-out" '^ready=1$' 10; then
+                bg_output_to_out
+                fail "the helper did not get ready within 10 s"
+        fi
 }
 
 # --- host-side observations ----------------------------------------------------------------------

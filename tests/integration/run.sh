@@ -43,7 +43,7 @@ if [ -z "${SYSCON_TEST_HELPER:-}" ] || [ ! -x "$SYSCON_TEST_HELPER" ]; then
 fi
 SYSCON=$(realpath "$SYSCON")
 SYSCON_TEST_HELPER=$(realpath "$SYSCON_TEST_HELPER")
-for tool in timeout env readelf sha256sum cmp find; do
+for tool in timeout env readelf sha256sum cmp find ip nsenter unshare; do
         command -v "$tool" >/dev/null || bail "$tool not found"
 done
 
@@ -107,7 +107,7 @@ register_leak_check() { # FUNCTION DESCRIPTION
 }
 
 # In this order (cheap and basic first, the 200 runs last), then any file not listed (the boots).
-order=(pid env fs exit signal hostile userns leaks)
+order=(pid env fs exit signal hostile userns network leaks)
 files=()
 for area in "${order[@]}"; do
         files+=("$here/test-$area.sh")

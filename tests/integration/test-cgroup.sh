@@ -5,10 +5,11 @@
 # supervisor, and every bad value refused before anything exists. The same tests run in the VM tier
 # (tests/vm: pure cgroup v2, systemd as PID 1).
 
-# The hierarchies a container joins: the v1 ones with these controllers (and blkio with IOWeight=,
-# which a test announces by setting CG_IO_WEIGHT), and cgroup2.
-CG_MANAGED_V1='memory|cpu|cpuacct|cpuset|pids|name=systemd'
-CG_IO_WEIGHT=
+# The hierarchies a container joins: the v1 ones with these controllers (and those a property
+# needs: blkio for IOWeight=, cpu for CPUQuota= and CPUWeight=, cpuset for AllowedCPUs=, which a
+# test announces in CG_EXTRA_V1), and cgroup2.
+CG_MANAGED_V1='memory|cpuacct|pids|name=systemd'
+CG_EXTRA_V1=
 
 cg_name() { # SUFFIX: a machine name no other run of the suite uses
         echo "cgt-$RUN_ID-$1"
@@ -41,7 +42,7 @@ cg_expected_dirs() { # NAME
                         fi
                 else
                         # shellcheck disable=SC2001 # one word per controller
-                        grep -qxE "$CG_MANAGED_V1${CG_IO_WEIGHT:+|blkio}" <(echo "$controllers" | tr ',' '\n') ||
+                        grep -qxE "$CG_MANAGED_V1${CG_EXTRA_V1:+|$CG_EXTRA_V1}" <(echo "$controllers" | tr ',' '\n') ||
                                 continue
                         # mountinfo: ... MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER-OPTIONS
                         mount=$(awk -v c="$controllers" '{
@@ -342,7 +343,7 @@ register t_cgroup_unenforceable "a limit the host cannot enforce (CPUs it lacks;
 t_cgroup_weights_reach_the_kernel() {
         local name dir got
         name=$(cg_name weights)
-        CG_IO_WEIGHT=1
+        CG_EXTRA_V1='blkio|cpu'
         cg_start_bg "$name" --property=CPUWeight=200 --property=IOWeight=300
         dir=$(cg_v1_dir cpu "$name")
         if [ -n "$dir" ]; then

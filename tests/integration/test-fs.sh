@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The container's file system view: mounts, /proc, /sys, /dev, --bind, --bind-ro, --tmpfs,
-# --read-only; and --private-network.
+# --read-only.
 
 # Every mount point the container may have: the tree, the API file systems and what is under them.
 CONTAINER_MOUNT_RE='^(/|/proc(/.*)?|/sys(/.*)?|/dev(/.*)?|/run|/tmp)$'
@@ -265,20 +265,3 @@ t_read_only() {
         expect_eq "$(kv rdonly)" 0 "/ read-only without --read-only"
 }
 register t_read_only "--read-only: the tree is read-only, /tmp and /run stay writable"
-
-t_private_network() {
-        observe "$BASE_TREE" --private-network -- netdevs
-        expect_eq "$(cat "$T/out")" "netdev=lo index=1 up=1" "network devices with --private-network"
-        observe "$BASE_TREE" --private-network -- ls /sys/class/net
-        expect_eq "$(kv_all name)" lo "/sys/class/net with --private-network"
-}
-register t_private_network "--private-network: only lo, up (netlink and /sys/class/net)"
-
-t_host_network() {
-        local host
-        host=$("$SYSCON_TEST_HELPER" netdevs | awk '{ print $1 }' | LC_ALL=C sort | tr '\n' ' ')
-        observe "$BASE_TREE" -- netdevs
-        expect_eq "$(awk '{ print $1 }' "$T/out" | LC_ALL=C sort | tr '\n' ' ')" "$host" \
-                "network devices without --private-network (the host's)"
-}
-register t_host_network "without --private-network the container shares the host's network devices"

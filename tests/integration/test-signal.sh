@@ -2,24 +2,6 @@
 # Signals sent to syscon reach the container: SIGTERM/SIGINT become --kill-signal to PID 1, which
 # forwards it to COMMAND; a second one kills the container.
 
-# Starts "syscon run OPTS TREE helper ARGS..." in the background (sc_bg) and waits until the helper
-# says ready=1. Sets BG_PID to syscon's pid.
-start_bg() { # TREE [OPTS...] -- ARGS...
-        local tree=$1 opts=()
-        shift
-        while [ "$1" != -- ]; do
-                opts+=("$1")
-                shift
-        done
-        shift
-        on_exit "kill_procs_under '$tree'"
-        sc_bg run "${opts[@]}" "$tree" "$HELPER_IN_TREE" "$@"
-        if ! wait_for_line "$T/bg-out" '^ready=1$' 10; then
-                bg_output_to_out
-                fail "the helper did not get ready within 10 s"
-        fi
-}
-
 # Sends SIG to syscon and expects COMMAND to report WANT and exit with 3, within 10 s.
 expect_forwarded() { # SIG WANT-SIGNAL-NUMBER
         kill -s "$1" "$BG_PID"

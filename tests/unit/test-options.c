@@ -95,7 +95,7 @@ static void test_defaults(void **state) {
         assert_int_equal(c.console, CONSOLE_AUTO);
         assert_int_equal(c.kill_signal, 0);
         assert_false(c.quiet);
-        assert_false(c.private_network);
+        assert_false(c.network.private_network);
         assert_int_equal(c.private_users.mode, PRIVATE_USERS_UNSET);
         assert_int_equal(c.private_users_ownership, PRIVATE_USERS_OWNERSHIP_AUTO);
         CHECK_STRV_EMPTY(c.argv, c.argc);
@@ -116,7 +116,7 @@ static void test_command_keeps_its_options(void **state) {
 
         /* an option after the tree belongs to the command, even one of ours */
         PARSE_OK(&c, "/tree", "--private-network");
-        assert_false(c.private_network);
+        assert_false(c.network.private_network);
         CHECK_STRV(c.argv, c.argc, "--private-network");
         config_done(&c);
 }
@@ -423,14 +423,14 @@ static void test_flags(void **state) {
 
         PARSE_OK(&c, "--read-only", "--private-network", "-q", "/tree");
         assert_true(c.read_only);
-        assert_true(c.private_network);
+        assert_true(c.network.private_network);
         assert_true(c.quiet);
         config_done(&c);
 
         PARSE_OK(&c, "--quiet", "/tree");
         assert_true(c.quiet);
         assert_false(c.read_only);
-        assert_false(c.private_network);
+        assert_false(c.network.private_network);
         config_done(&c);
 }
 
