@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs what is needed, builds syscon, and boots TREE as a system container, or a
 # Debian bookworm tree with systemd that the project builds itself (debootstrap, cached under
-# /var/cache/syscon) when no TREE is given. Log in as root (no password is set: use
-# `syscon run TREE passwd` first for a tree of your own); `poweroff` inside ends it, Ctrl-] three
-# times within a second kills it. Run as root.
+# /var/cache/syscon) when no TREE is given, whose console logs root in by itself. `poweroff` inside
+# ends it, Ctrl-] three times within a second kills it. Run as root.
 #   tools/demo.sh [TREE [SYSCON-BOOT-OPTIONS...]]
 set -euo pipefail
 
@@ -23,8 +22,13 @@ if [ -z "$tree" ]; then
                 rm -rf "$tree.tmp"
                 mkdir -p "$(dirname "$tree")"
                 cp -a --reflink=auto "$base" "$tree.tmp"
-                # Root logs in on the console without a password, as in a fresh nspawn tree.
-                sed -i 's/^root:[^:]*:/root::/' "$tree.tmp/etc/shadow"
+                # The demo's console logs root in by itself.
+                mkdir -p "$tree.tmp/etc/systemd/system/console-getty.service.d"
+                cat >"$tree.tmp/etc/systemd/system/console-getty.service.d/autologin.conf" <<'EOF_UNIT'
+[Service]
+ExecStart=
+ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud - 115200,38400,9600 $TERM
+EOF_UNIT
                 mv "$tree.tmp" "$tree"
         fi
 else
