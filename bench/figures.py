@@ -27,7 +27,9 @@ def _syscon(ctx, verb, *args, machine="bench"):
     return [ctx.syscon, verb, "--quiet", f"--machine={machine}", *args]
 
 
-def _nspawn(*args, machine="bench"):
+# Its own machine name: a syscon container's host link (ve-bench) goes with its network namespace
+# a moment after syscon exits, and nspawn refuses to start while a link of its name exists.
+def _nspawn(*args, machine="bench-nspawn"):
     return NSPAWN + [f"--machine={machine}", *args]
 
 
