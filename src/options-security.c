@@ -157,7 +157,7 @@ static int parse_setting(struct security_settings *s, const struct source *src, 
         if (streq(key, "system-call-filter"))
                 return parse_system_call_filter(s, src, key, value);
         log_error("%s:%u: unknown setting \"%s\"; a profile may set capability, drop-capability, "
-                  "no-new-privileges and system-call-filter.", src->file, src->line, key);
+                  "no-new-privileges and system-call-filter.", src->file ?: "command line", src->line, key);
         return -EINVAL;
 }
 

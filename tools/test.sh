@@ -23,6 +23,8 @@ setup() { # NAME CC [meson options...]
 setup gcc gcc
 setup clang clang
 setup asan gcc -Db_sanitize=address,undefined -Db_lundef=false
+# -O3 sees through more code than the test builds: its warnings count too (build only).
+setup release gcc --buildtype=release
 
 failed=0
 run_suites() { # NAME SUITES...
