@@ -140,7 +140,7 @@ static int prepare(struct config *c, struct launch *l) {
         /* A booted init gets only the signals a container manager sends; SIGHUP or SIGUSR1 to
          * syscon are not meant for the guest's PID 1. */
         l->forward_signals = false;
-        return 0;
+        return launch_userns_prepare(c, l->rootfs_fd, l->rootfs, &l->userns);
 }
 
 enum boot_end {

@@ -29,9 +29,10 @@ struct launch {
 
 #define LAUNCH_NULL ((struct launch) { .rootfs_fd = -EBADF, .init_fd = -EBADF, .userns = LAUNCH_USERNS_NULL })
 
-/* Resolves the tree, the machine name, the bind sources, the UUID, the console and the user
- * namespace's ID range, and builds the system call filter. Logs what is wrong with the input and
- * returns a negative errno. */
+/* Resolves the tree, the machine name, the bind sources, the UUID and the console, and builds the
+ * system call filter. Logs what is wrong with the input and returns a negative errno. The verb then
+ * checks what it needs of the tree and calls launch_userns_prepare() last: with
+ * --private-users-ownership=chown that rewrites the tree, which no refused start may do. */
 int launch_resolve(struct config *c, struct launch *l);
 
 /* TERM for the container's console. */

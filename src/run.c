@@ -95,7 +95,7 @@ static int prepare(struct config *c, struct run_launch *rl) {
                 return log_error_errno(l->init_fd, "Failed to load syscon-init into memory: %m");
         l->kill_signal = c->kill_signal ?: SIGTERM;
         l->forward_signals = true;
-        return 0;
+        return launch_userns_prepare(c, l->rootfs_fd, l->rootfs, &l->userns);
 }
 
 int verb_run(struct config *c) {

@@ -494,6 +494,11 @@ t_boot_refusals() {
                 esac
                 expect_eq "$(tree_listing "$BOOT_TREE")" "$listing" "the tree after the refusal"
                 expect_boot_left_nothing
+                # A refused boot rewrites nothing, not even when asked to shift the tree's owners.
+                boot_fg --private-users=pick --private-users-ownership=chown
+                expect_launcher_error "syscon run"
+                expect_eq "$(tree_listing "$BOOT_TREE")" "$listing" "the tree after the refusal with ownership chown"
+                expect_boot_left_nothing
         done
 }
 register t_boot_refusals "boot: a tree without init, without os-release, or both is refused with 125 and a hint at 'syscon run'"
