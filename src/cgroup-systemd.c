@@ -146,16 +146,21 @@ static int append_scope_properties(sd_bus_message *m, const struct cgroup *cg, p
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+/* A Manager call on the container's unit: METHOD(unit, mode, ...). */
+static int new_unit_call(const struct cgroup *cg, const char *method, const char *mode, sd_bus_message **ret) {
+        int r = sd_bus_message_new_method_call(cg->bus, ret, SYSTEMD_DESTINATION, SYSTEMD_PATH,
+                                               SYSTEMD_MANAGER, method);
+
+        return r < 0 ? r : sd_bus_message_append(*ret, "ss", cg->unit, mode);
+}
+
 int cgroup_systemd_start_scope(const struct cgroup *cg, pid_t pid) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         char result[32];
         int r;
 
-        r = sd_bus_message_new_method_call(cg->bus, &m, SYSTEMD_DESTINATION, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                                           "StartTransientUnit");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "ss", cg->unit, "fail");
+        r = new_unit_call(cg, "StartTransientUnit", "fail", &m);
         if (r >= 0)
                 r = append_scope_properties(m, cg, pid);
         if (r >= 0)
@@ -182,10 +187,7 @@ int cgroup_systemd_stop_scope(const struct cgroup *cg) {
         char result[32];
         int r;
 
-        r = sd_bus_message_new_method_call(cg->bus, &m, SYSTEMD_DESTINATION, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                                           "StopUnit");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "ss", cg->unit, "replace");
+        r = new_unit_call(cg, "StopUnit", "replace", &m);
         if (r >= 0)
                 r = call_job(cg->bus, m, &error, result);
         if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))

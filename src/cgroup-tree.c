@@ -72,19 +72,14 @@ static int kill_listed(int dir_fd, const char *path) {
 static int kill_listed_recursive(int dir_fd, const char *path) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;
-        int fd, listed;
+        int listed, r;
 
         listed = kill_listed(dir_fd, path);
         if (listed < 0)
                 return listed;
-        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(dir_fd, ".", 0, &d);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 _cleanup_close_ int sub = -EBADF;
 
@@ -93,7 +88,7 @@ static int kill_listed_recursive(int dir_fd, const char *path) {
                 sub = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
                 if (sub < 0)
                         continue;
-                int r = kill_listed_recursive(sub, path);
+                r = kill_listed_recursive(sub, path);
                 if (r > 0)
                         listed += r;
         }
@@ -133,16 +128,11 @@ static int remove_dir(int parent_fd, const char *name) {
 static int remove_children(int parent_fd, const char *path) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;
-        int fd, r = 0;
+        int r;
 
-        fd = openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return errno == ENOENT ? 0 : -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(parent_fd, path, O_NOFOLLOW, &d);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
         while ((de = readdir(d)))
                 if (de->d_type == DT_DIR && !streq(de->d_name, ".") && !streq(de->d_name, "..")) {
                         int k = cgroup_remove(dirfd(d), de->d_name);

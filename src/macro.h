@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -51,6 +52,21 @@ static inline void close_pairp(int (*pair)[2]) {
         }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+
+/* A directory stream on `path` below `dir_fd` ("." for `dir_fd` itself), on an fd of its own. */
+static inline int opendir_at(int dir_fd, const char *path, int flags, DIR **ret) {
+        int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
+
+        if (fd < 0)
+                return -errno;
+        *ret = fdopendir(fd);
+        if (!*ret) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        return 0;
+}
 DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
 
 #define TAKE_PTR(p)                             \

@@ -126,16 +126,12 @@ static int lease_file_is_held(int dir_fd, const char *name) {
 
 static int held_ranges_collect(int dir_fd, struct held_ranges *ret) {
         _cleanup_(closedirp) DIR *d = NULL;
-        int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3), r;
         struct dirent *de;
+        int r;
 
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(dir_fd, ".", 0, &d);
+        if (r < 0)
+                return r;
         while ((errno = 0, de = readdir(d))) {
                 struct held_range range, *grown;
 
