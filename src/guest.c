@@ -12,7 +12,7 @@
 #include "rootfs.h"
 #include "uuid.h"
 
-static int write_file_at(int dir_fd, const char *name, const char *text, int *ret_fd) {
+static int write_file_at(int dir_fd, const char *name, const char *text) {
         _cleanup_close_ int fd = -EBADF;
         size_t n = strlen(text);
 
@@ -21,8 +21,6 @@ static int write_file_at(int dir_fd, const char *name, const char *text, int *re
                 return -errno;
         if (write(fd, text, n) != (ssize_t) n)
                 return negative_errno();
-        if (ret_fd)
-                *ret_fd = TAKE_FD(fd);
         return 0;
 }
 
@@ -36,7 +34,7 @@ static int fresh_boot_id(int root_fd, int host_dir_fd) {
         if (r < 0)
                 return r;
         strcat(id, "\n");
-        r = write_file_at(host_dir_fd, ".boot-id", id, NULL);
+        r = write_file_at(host_dir_fd, ".boot-id", id);
         if (r < 0)
                 return r;
         file_fd = openat(host_dir_fd, ".boot-id", O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -58,21 +56,18 @@ int guest_interface_setup(int root_fd, const char *container_uuid, const char **
         int r;
 
         *failed_path = "/run/host";
+        /* An O_PATH fd does for openat() and unlinkat() below. */
         host_fd = rootfs_open_target(root_fd, "/run/host", ROOTFS_TARGET_DIRECTORY);
-        if (host_fd >= 0) {
-                close(host_fd);
-                host_fd = rootfs_open(root_fd, "/run/host", O_DIRECTORY | O_RDONLY | O_NOFOLLOW);
-        }
         if (host_fd < 0)
                 return host_fd;
 
         *failed_path = "/run/host/container-manager";
-        r = write_file_at(host_fd, "container-manager", "syscon\n", NULL);
+        r = write_file_at(host_fd, "container-manager", "syscon\n");
         if (r < 0)
                 return r;
         *failed_path = "/run/host/container-uuid";
         snprintf(line, sizeof line, "%s\n", container_uuid);
-        r = write_file_at(host_fd, "container-uuid", line, NULL);
+        r = write_file_at(host_fd, "container-uuid", line);
         if (r < 0)
                 return r;
 
