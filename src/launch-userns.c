@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "launch-userns.h"
 #include "log.h"
+#include "runtime-dir.h"
 #include "userns-chown.h"
 
 static int current_shift(int rootfs_fd, const char *rootfs, uint32_t *ret) {

@@ -17,8 +17,6 @@ struct launch_userns {
 
 #define LAUNCH_USERNS_NULL ((struct launch_userns) { .lease = USERNS_LEASE_NULL })
 
-#define SYSCON_RUNTIME_DIR "/run/syscon"
-
 /* Leases the ID range the options ask for (a free one by default) and settles the tree's ownership
  * mode; with `chown` the tree is shifted here, before anything starts. Logs what fails. */
 int launch_userns_prepare(struct config *c, int rootfs_fd, const char *rootfs, struct launch_userns *ret);

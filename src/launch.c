@@ -14,6 +14,7 @@
 #include "mount.h"
 #include "name.h"
 #include "network.h"
+#include "runtime-dir.h"
 
 static int resolve_tree(const struct config *c, struct launch *l) {
         struct stat st;
@@ -73,7 +74,11 @@ int launch_resolve(struct config *c, struct launch *l) {
         }
         l->console = console_mode_resolve(c->console, c->verb);
 
-        r = seccomp_filter_build(c, &l->seccomp);
+        /* Without the cache the filter is compiled each time: slower, never wrong. */
+        _cleanup_close_ int cache_fd = runtime_dir_open(SYSCON_RUNTIME_DIR, "seccomp");
+        if (cache_fd < 0)
+                log_debug_errno(cache_fd, "Failed to open " SYSCON_RUNTIME_DIR "/seccomp: %m");
+        r = seccomp_filter_build(c, cache_fd, &l->seccomp);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the container's system call filter: %m");
         return 0;

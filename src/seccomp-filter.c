@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "capability.h"
+#include "log.h"
 #include "macro.h"
+#include "seccomp-cache.h"
 #include "seccomp-filter.h"
 
 /* The container's system call filter: everything is allowed but a deny list, each entry failing
@@ -413,18 +415,6 @@ static int filter_build_plan(const struct plan *p, scmp_filter_ctx *ret) {
         return 0;
 }
 
-static int filter_build(const struct config *c, scmp_filter_ctx *ret) {
-        struct plan p;
-        int r;
-
-        r = plan_build(c, &p);
-        if (r < 0)
-                return r;
-        r = filter_build_plan(&p, ret);
-        plan_done(&p);
-        return r;
-}
-
 /* libseccomp (2.5) hands a filter out only as a file: through a memfd into memory. */
 static int export_program(scmp_filter_ctx ctx, struct seccomp_program *ret) {
         _cleanup_close_ int fd = memfd_create("syscon-seccomp", MFD_CLOEXEC);
@@ -456,14 +446,71 @@ static int export_program(scmp_filter_ctx ctx, struct seccomp_program *ret) {
         return 0;
 }
 
-int seccomp_filter_build(const struct config *c, struct seccomp_program *ret) {
+static int compile_plan(const struct plan *p, struct seccomp_program *ret) {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
         int r;
 
-        r = filter_build(c, &ctx);
+        r = filter_build_plan(p, &ctx);
         if (r < 0)
                 return r;
         return export_program(ctx, ret);
+}
+
+/* The plan in words, for the cache's key: the rest of what the program depends on is the code. */
+static int plan_describe(const struct plan *p, char **ret) {
+        static const char state_char[] = { [PLAN_UNSET] = '?', [PLAN_ALLOW] = '+', [PLAN_DENY] = '-' };
+        size_t len = 1;
+        char *s;
+
+        for (size_t i = 0; i < p->n; i++)
+                len += strlen(p->entries[i].syscall) + 2;
+        s = malloc(len);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        for (size_t i = 0; i < p->n; i++) {
+                *s++ = state_char[p->entries[i].state];
+                s = stpcpy(s, p->entries[i].syscall);
+                *s++ = '\n';
+        }
+        *s = 0;
+        return 0;
+}
+
+static int compile_plan_cached(const struct plan *p, int cache_dir_fd, struct seccomp_program *ret) {
+        _cleanup_free_ char *rules = NULL, *key = NULL;
+        int r;
+
+        r = plan_describe(p, &rules);
+        if (r >= 0)
+                r = seccomp_cache_key(rules, &key);
+        if (r == -ENODATA)
+                return compile_plan(p, ret);
+        if (r >= 0)
+                r = seccomp_cache_load(cache_dir_fd, key, ret);
+        if (r != 0)
+                return r < 0 ? r : 0;
+
+        r = compile_plan(p, ret);
+        if (r < 0)
+                return r;
+        /* A filter not kept is compiled again next time: nothing to fail the start for. */
+        int k = seccomp_cache_store(cache_dir_fd, key, ret);
+        if (k < 0)
+                log_debug_errno(k, "Failed to keep the compiled system call filter: %m");
+        return 0;
+}
+
+int seccomp_filter_build(const struct config *c, int cache_dir_fd, struct seccomp_program *ret) {
+        struct plan p;
+        int r;
+
+        r = plan_build(c, &p);
+        if (r < 0)
+                return r;
+        r = cache_dir_fd >= 0 ? compile_plan_cached(&p, cache_dir_fd, ret) : compile_plan(&p, ret);
+        plan_done(&p);
+        return r;
 }
 
 void seccomp_program_done(struct seccomp_program *p) {

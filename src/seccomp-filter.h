@@ -26,13 +26,15 @@ const char *seccomp_filter_group_list(void);
 int seccomp_filter_verdict(const struct config *c, const char *name, enum syscall_verdict *ret);
 
 /* The container's filter as a BPF program, built on the host before the container is cloned (so
- * that the child only loads it, and a failure leaves nothing behind). */
+ * that the child only loads it, and a failure leaves nothing behind). With `cache_dir_fd` (else
+ * -EBADF), a program compiled before for the same rules is taken from there, and a new one kept
+ * there (seccomp-cache.h). */
 struct seccomp_program {
         struct sock_filter *filter;
         unsigned short len;
 };
 
-int seccomp_filter_build(const struct config *c, struct seccomp_program *ret);
+int seccomp_filter_build(const struct config *c, int cache_dir_fd, struct seccomp_program *ret);
 
 void seccomp_program_done(struct seccomp_program *p);
 

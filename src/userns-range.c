@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "runtime-dir.h"
 #include "userns-range.h"
 
 /* Picked ranges stay inside what systemd's UIDS-GIDS.md reserves for containers, 524288 to
@@ -232,20 +233,6 @@ static int lease_file_create(int dir_fd, uint32_t base, uint32_t count, const ch
         return 0;
 }
 
-static int lease_dir_open(const char *runtime_dir, int *ret) {
-        _cleanup_close_ int fd = -EBADF;
-
-        if (mkdir(runtime_dir, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        fd = open(runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (mkdirat(fd, LEASE_DIR, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        *ret = openat(fd, LEASE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        return *ret < 0 ? -errno : 0;
-}
-
 /* Serializes choosing among syscon processes: between reading the leases and creating ours,
  * nobody else may create one. Blocks, as the holder is only ever busy for a moment. */
 static int lease_dir_lock(int dir_fd, int *ret) {
@@ -311,9 +298,9 @@ int userns_lease_acquire(const struct private_users *pu, const char *machine, co
                 return log_error_errno(-EINVAL, "No user namespace mode chosen for machine %s.", machine);
         }
 
-        r = lease_dir_open(runtime_dir, &dir_fd);
-        if (r < 0)
-                return log_error_errno(r, "Failed to open %s/" LEASE_DIR ": %m", runtime_dir);
+        dir_fd = runtime_dir_open(runtime_dir, LEASE_DIR);
+        if (dir_fd < 0)
+                return log_error_errno(dir_fd, "Failed to open %s/" LEASE_DIR ": %m", runtime_dir);
         r = lease_take(dir_fd, pu, machine, runtime_dir, ret);
         if (r < 0)
                 return r;

@@ -193,6 +193,47 @@ t_seccomp_filter_option() {
 }
 register t_seccomp_filter_option "seccomp: --system-call-filter= denies (~) and allows names and @groups"
 
+SECCOMP_CACHE=/run/syscon/seccomp
+
+# The cache's files, one per line: NAME TYPE MODE OWNER INODE.
+seccomp_cache_files() {
+        find "$SECCOMP_CACHE" -mindepth 1 -maxdepth 1 -printf '%f %y %m %u %i\n' 2>/dev/null | LC_ALL=C sort
+}
+
+t_seccomp_cache() {
+        local entry name inode
+        # Emptied first: the names are hashes of the rules, and an earlier run may have left some.
+        rm -f "$SECCOMP_CACHE"/*
+        expect_probes EPERM native ptrace --system-call-filter=~ptrace
+        entry=$(seccomp_cache_files)
+        expect_match "$entry" '^[0-9a-f]{16} f 600 root [0-9]+$' "the one file kept for --system-call-filter=~ptrace"
+        read -r name _ _ _ inode <<<"$entry"
+
+        expect_probes EPERM native ptrace --system-call-filter=~ptrace
+        expect_eq "$(seccomp_cache_files)" "$entry" "the cache after a second start with the same rules (read, not rewritten)"
+
+        # What syscon did not write as it writes it is compiled afresh, and replaced.
+        head -c "$(stat -c %s "$SECCOMP_CACHE/$name")" /dev/urandom >"$SECCOMP_CACHE/$name"
+        expect_probes EPERM native ptrace --system-call-filter=~ptrace
+        expect_match "$(seccomp_cache_files)" "^$name f 600 root " "a garbled file, after a start"
+        expect_ne "$(seccomp_cache_files)" "$name f 600 root $inode" "a garbled file is replaced"
+        chmod 0666 "$SECCOMP_CACHE/$name"
+        expect_probes EPERM native ptrace --system-call-filter=~ptrace
+        expect_match "$(seccomp_cache_files)" "^$name f 600 root " "a file others may write, after a start"
+        echo keep >"$T/symlink-target"
+        rm -f "$SECCOMP_CACHE/$name"
+        ln -s "$T/symlink-target" "$SECCOMP_CACHE/$name"
+        expect_probes EPERM native ptrace --system-call-filter=~ptrace
+        expect_match "$(seccomp_cache_files)" "^$name f 600 root " "a symlink in the file's place, after a start"
+        expect_eq "$(cat "$T/symlink-target")" keep "the symlink's target"
+
+        # Other rules, another file; and the rules of each stay apart.
+        expect_probes allowed native ptrace
+        expect_eq "$(seccomp_cache_files | wc -l)" 2 "files kept for two rule sets"
+        expect_probes EPERM native ptrace --system-call-filter=~ptrace
+}
+register t_seccomp_cache "seccomp: compiled filters are kept per rule set in /run/syscon/seccomp; a garbled, writable or symlinked file is not used"
+
 t_seccomp_compat_abis() {
         local abi abis
         abis=$(host_abis)

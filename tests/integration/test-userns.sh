@@ -203,12 +203,12 @@ register t_userns_ranges_disjoint "userns: a container whose preferred range is 
 t_userns_range_in_use_refused() {
         local listing
         start_userns_bg -U -M sit-userns-holder
-        listing=$(find /run/syscon 2>/dev/null | LC_ALL=C sort)
+        listing=$(runtime_state)
         sc run --private-users="$MAP_BASE" "$BASE_TREE" /bin/true
         expect_launcher_error "$MAP_BASE"
         sc run --private-users="$((MAP_BASE - 32768)):65536" "$BASE_TREE" /bin/true
         expect_launcher_error "$((MAP_BASE - 32768)):65536"
-        expect_eq "$(find /run/syscon 2>/dev/null | LC_ALL=C sort)" "$listing" "/run/syscon after the refusals"
+        expect_eq "$(runtime_state)" "$listing" "/run/syscon after the refusals"
         stop_userns_bg
 }
 register t_userns_range_in_use_refused "userns: an explicit range overlapping a running container's is refused with 125"
