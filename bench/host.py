@@ -173,6 +173,11 @@ def _first_line(argv):
         return "not installed"
 
 
+def _linkage(binary):
+    headers = subprocess.run(["readelf", "-lW", binary], capture_output=True, text=True, check=False).stdout
+    return "dynamically linked" if "INTERP" in headers else "static"
+
+
 def describe(src, syscon):
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -193,7 +198,7 @@ def describe(src, syscon):
         "kernel": f"Linux {platform.release()}",
         "cgroups": cgroup_mode(),
         "load average at start": load,
-        "syscon": f"{_first_line([syscon, '--version'])}, commit {commit}",
+        "syscon": f"{_first_line([syscon, '--version'])}, commit {commit}, {_linkage(syscon)}",
         "systemd-nspawn": _first_line(["systemd-nspawn", "--version"]),
         "bubblewrap": _first_line(["bwrap", "--version"]),
         "hyperfine": _first_line(["hyperfine", "--version"]),

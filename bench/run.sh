@@ -17,7 +17,13 @@ fi
 
 # The tools syscon is compared with, the timer, debootstrap for the tree, python3 for the harness.
 "$src/tools/install-deps.sh" systemd-container bubblewrap hyperfine debootstrap python3
-[ -d "$build" ] || meson setup "$build" "$src" --buildtype=release -Dtests=false >/dev/null
+# The release build is one static PIE: no shared library to load at every start (see meson.build).
+pc=$("$src/tools/libsystemd-static.sh")
+if [ -d "$build" ]; then
+        meson configure "$build" -Dstatic=true -Dpkg_config_path="$pc" >/dev/null
+else
+        meson setup "$build" "$src" --buildtype=release -Dtests=false -Dstatic=true -Dpkg_config_path="$pc" >/dev/null
+fi
 ninja -C "$build" >/dev/null
 tree=$("$src/tests/fixtures/debian-tree.sh")
 

@@ -10,7 +10,9 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${SYSCON_BUILD_DIR:-$src/build/release}
 
 "$src/tools/install-deps.sh"
-[ -d "$build" ] || meson setup "$build" "$src" --buildtype=release >/dev/null
+# The release build, as tools/test.sh and bench/run.sh make it: one static PIE.
+[ -d "$build" ] || meson setup "$build" "$src" --buildtype=release -Dstatic=true \
+        -Dpkg_config_path="$("$src/tools/libsystemd-static.sh")" >/dev/null
 ninja -C "$build" >/dev/null
 
 tree=${1:-}

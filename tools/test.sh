@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: installs dependencies, builds with gcc and clang (-Werror) and
-# with ASan/UBSan, runs the unit tests on every build and the privileged integration suite on the
-# gcc and sanitizer builds, then the test-host tier (tests/vm: integration tests in a QEMU VM with
-# systemd on pure cgroup v2) on the gcc build. Needs root for the integration suite and the tier. Build dirs go to $SYSCON_BUILD_ROOT
-# (default: build/ in the source tree).
+# The whole test suite, as CI runs it: installs dependencies, builds with gcc and clang (-Werror),
+# with ASan/UBSan and as the static release build, runs the unit tests on every build and the
+# privileged integration suite on the gcc, sanitizer and release builds, then the test-host tier
+# (tests/vm: integration tests in a QEMU VM with systemd on pure cgroup v2) on the gcc build. Needs
+# root for the integration suite and the tier. Build dirs go to $SYSCON_BUILD_ROOT (default: build/
+# in the source tree).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,8 +24,9 @@ setup() { # NAME CC [meson options...]
 setup gcc gcc
 setup clang clang
 setup asan gcc -Db_sanitize=address,undefined -Db_lundef=false
-# -O3 sees through more code than the test builds: its warnings count too (build only).
-setup release gcc --buildtype=release
+# The release build: -O3 sees through more code than the test builds, so its warnings count too, and
+# it is the static PIE that bench/run.sh measures, so its integration suite runs as well.
+setup release gcc --buildtype=release -Dstatic=true -Dpkg_config_path="$("$src/tools/libsystemd-static.sh")"
 
 failed=0
 run_suites() { # NAME SUITES...
@@ -39,6 +41,7 @@ run_suites() { # NAME SUITES...
 run_suites gcc unit integration
 run_suites clang unit
 run_suites asan unit integration
+run_suites release unit integration
 
 # Last: it takes minutes. run.sh bounds itself (20 min); the timeout here is the backstop.
 echo "=== vm: tests/vm/run.sh $out/gcc"
@@ -46,7 +49,7 @@ timeout -k 30 1260 "$src/tests/vm/run.sh" "$out/gcc" | tee "$out/vm-tap.txt" || 
 
 # One closing line over every TAP result of every run.
 passed=0 fails=0 skipped=0
-for log in "$out"/{gcc,clang,asan}/meson-logs/testlog.txt "$out/vm-tap.txt"; do
+for log in "$out"/{gcc,clang,asan,release}/meson-logs/testlog.txt "$out/vm-tap.txt"; do
         [ -f "$log" ] || continue
         p=$(grep -cE '^ok [0-9]+' "$log" || true)
         s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$log" || true)
