@@ -486,18 +486,21 @@ static int compile_plan_cached(const struct plan *p, int cache_dir_fd, struct se
                 r = seccomp_cache_key(rules, &key);
         if (r == -ENODATA)
                 return compile_plan(p, ret);
-        if (r >= 0)
-                r = seccomp_cache_load(cache_dir_fd, key, ret);
-        if (r != 0)
-                return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
+        /* A cache that cannot be read or written costs a compile, never the start. */
+        r = seccomp_cache_load(cache_dir_fd, key, ret);
+        if (r > 0)
+                return 0;
+        if (r < 0)
+                log_debug_errno(r, "Failed to read the kept system call filter: %m");
 
         r = compile_plan(p, ret);
         if (r < 0)
                 return r;
-        /* A filter not kept is compiled again next time: nothing to fail the start for. */
-        int k = seccomp_cache_store(cache_dir_fd, key, ret);
-        if (k < 0)
-                log_debug_errno(k, "Failed to keep the compiled system call filter: %m");
+        r = seccomp_cache_store(cache_dir_fd, key, ret);
+        if (r < 0)
+                log_debug_errno(r, "Failed to keep the compiled system call filter: %m");
         return 0;
 }
 
