@@ -273,10 +273,13 @@ host_entries() {
                 LC_ALL=C sort -u
 }
 
-# syscon's runtime directory but its cache of compiled system call filters, which any start may
-# add to (t_seccomp_cache checks that it is only ever a cache).
+# The files in syscon's runtime directory that belong to a container (its ID range lease): not the
+# directories or the lock files that the first start creates for all later ones, nor the cache of
+# compiled system call filters, which any start may add to (t_seccomp_cache checks that it is only
+# ever a cache).
 runtime_state() {
-        find /run/syscon -path /run/syscon/seccomp -prune -o -print 2>/dev/null | LC_ALL=C sort
+        find /run/syscon -path /run/syscon/seccomp -prune -o ! -type d ! -name .lock -print 2>/dev/null |
+                LC_ALL=C sort
 }
 
 # What a container's end must leave as it was: the number of host mounts, the cgroups and syscon's

@@ -80,7 +80,7 @@ remaining() { echo $((deadline - SECONDS)); }
 
 [ "$(id -u)" -eq 0 ] || cannot_run "needs root"
 # A regex that selects no test is a typo, or names tests that have not landed.
-names=$(grep -ohE '^[[:space:]]*register(_leak_check)?[[:space:]]+t_[A-Za-z0-9_]+' \
+names=$(grep -ohE '^[[:space:]]*register(_leak_check|_boot)?[[:space:]]+t_[A-Za-z0-9_]+' \
         "$src"/tests/integration/test-*.sh "$here/test-vm-host.sh" | awk '{ print $2 }')
 for r in "${regexes[@]}"; do
         grep -qE -- "$r" <<<"$names" || emit "not ok" "/$r/ selects a test"
