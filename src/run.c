@@ -11,6 +11,7 @@
 #include "passwd.h"
 #include "rootfs.h"
 #include "run.h"
+#include "seccomp-filter.h"
 
 /* syscon-init's command line, environment and memfd, on top of what launch_resolve() found. */
 struct run_launch {
@@ -74,11 +75,27 @@ static int build_init_argv(const struct config *c, struct run_launch *rl) {
         return 0;
 }
 
+static int check_filter_spares_init(const struct config *c) {
+        const char *denied;
+        int r = seccomp_filter_init_conflict(c, &denied);
+
+        if (r < 0)
+                return log_error_errno(r, "Failed to check the system call filter: %m");
+        if (denied)
+                return log_error_errno(-EINVAL, "The system call filter denies %s, which syscon-init, the "
+                                       "container's PID 1 under 'syscon run', needs: drop it from "
+                                       "--system-call-filter= (or the profile), or boot the tree's own "
+                                       "init with 'syscon boot'.", denied);
+        return 0;
+}
+
 static int prepare(struct config *c, struct run_launch *rl) {
         struct launch *l = &rl->launch;
         int r;
 
-        r = launch_resolve(c, l);
+        r = check_filter_spares_init(c);
+        if (r >= 0)
+                r = launch_resolve(c, l);
         if (r >= 0)
                 r = resolve_user(c, rl);
         if (r >= 0)

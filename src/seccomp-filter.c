@@ -289,6 +289,49 @@ int seccomp_filter_verdict(const struct config *c, const char *name, enum syscal
         return 0;
 }
 
+/* The system calls syscon-init (init/syscon-init.c, static musl, native ABI) makes in every
+ * `syscon run`; with --user and --chdir also those below. Denied, they leave the container without
+ * a working PID 1, whatever its command is. Where musl has a choice it takes the first one this
+ * architecture has (fork, else clone); a call the architecture lacks (arch_prctl off x86-64) is no
+ * conflict. */
+static const char *const init_syscalls[][2] = {
+        { "arch_prctl" }, { "close" }, { "execve" }, { "exit_group" }, { "fcntl" }, { "fork", "clone" },
+        { "getpid" }, { "kill" }, { "poll", "ppoll" }, { "read" }, { "rt_sigaction" },
+        { "rt_sigprocmask" }, { "set_tid_address" }, { "setsid" }, { "signalfd4" }, { "wait4" },
+};
+static const char *const init_user_syscalls[][2] = { { "setgroups" }, { "setgid" }, { "setuid" } };
+static const char *const init_chdir_syscalls[][2] = { { "chdir" } };
+
+static bool is_native_syscall(const char *name) {
+        return seccomp_syscall_resolve_name(name) >= 0;
+}
+
+static const char *first_denied(const struct plan *p, const char *const (*names)[2], size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                const char *name = is_native_syscall(names[i][0]) || !names[i][1] ? names[i][0] : names[i][1];
+
+                if (is_native_syscall(name) && plan_state_of(p, name) == PLAN_DENY)
+                        return name;
+        }
+        return NULL;
+}
+
+int seccomp_filter_init_conflict(const struct config *c, const char **ret) {
+        struct plan p;
+        int r;
+
+        r = plan_build(c, &p);
+        if (r < 0)
+                return r;
+        *ret = first_denied(&p, init_syscalls, ELEMENTSOF(init_syscalls));
+        if (!*ret && c->user)
+                *ret = first_denied(&p, init_user_syscalls, ELEMENTSOF(init_user_syscalls));
+        if (!*ret && c->working_directory)
+                *ret = first_denied(&p, init_chdir_syscalls, ELEMENTSOF(init_chdir_syscalls));
+        plan_done(&p);
+        return 0;
+}
+
 /* --- the filter --------------------------------------------------------------------------------- */
 
 /* The native architecture and the compat ABIs its kernel runs beside it. */

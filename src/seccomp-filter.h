@@ -25,6 +25,11 @@ const char *seccomp_filter_group_list(void);
 /* The verdict for `name` (a system call) in this container. -ENOMEM on allocation failure. */
 int seccomp_filter_verdict(const struct config *c, const char *name, enum syscall_verdict *ret);
 
+/* The first system call that syscon-init, PID 1 of `syscon run`, needs with these options and the
+ * filter denies (a name from --system-call-filter= or the profile), or NULL. -ENOMEM on allocation
+ * failure. */
+int seccomp_filter_init_conflict(const struct config *c, const char **ret);
+
 /* The container's filter as a BPF program, built on the host before the container is cloned (so
  * that the child only loads it, and a failure leaves nothing behind). With `cache_dir_fd` (else
  * -EBADF), a program compiled before for the same rules is taken from there, and a new one kept

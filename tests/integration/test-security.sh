@@ -193,6 +193,26 @@ t_seccomp_filter_option() {
 }
 register t_seccomp_filter_option "seccomp: --system-call-filter= denies (~) and allows names and @groups"
 
+# A rule that would take from syscon-init a call it needs is refused before anything starts; the
+# same call denied where syscon-init does not need it (no --user, or under syscon boot's own init)
+# is the user's to deny.
+t_seccomp_spares_syscon_init() {
+        local rule
+        for rule in getpid wait4 rt_sigprocmask signalfd4 kill setsid "@debug getpid"; do
+                host_state_snapshot
+                in_tree "$BASE_TREE" --private-users=no --system-call-filter="~$rule" -- caps
+                expect_launcher_error "denies ${rule##* }, which syscon-init"
+                expect_host_state_unchanged
+        done
+        in_tree "$BASE_TREE" --private-users=no --system-call-filter=~setuid -u user -- caps
+        expect_launcher_error "denies setuid, which syscon-init"
+        in_tree "$BASE_TREE" --private-users=no --system-call-filter=~chdir --chdir=/tmp -- caps
+        expect_launcher_error "denies chdir, which syscon-init"
+        # Without --user, setuid is not syscon-init's: denied for the command, as asked.
+        expect_probes EPERM native ptrace --system-call-filter="~setuid ptrace"
+}
+register t_seccomp_spares_syscon_init "seccomp: a rule denying a call syscon-init needs (getpid, wait4, setuid with --user, ...) is 125 naming it"
+
 SECCOMP_CACHE=/run/syscon/seccomp
 
 # The cache's files, one per line: NAME TYPE MODE OWNER INODE.

@@ -181,6 +181,39 @@ static void test_build(void **state) {
         assert_true(more > base);
 }
 
+/* What syscon-init needs is refused only where it needs it. */
+static void test_init_conflict(void **state) {
+        static const struct {
+                char *option, *more;
+                const char *denied;
+        } cases[] = {
+                { "-q", NULL, NULL },
+                { "--system-call-filter=~@debug @mount getpid", NULL, "getpid" },
+                /* Within the command line a denial wins over an allowance, here too. */
+                { "--system-call-filter=wait4", "--system-call-filter=~wait4", "wait4" },
+                { "--system-call-filter=~setuid", NULL, NULL },
+                { "--system-call-filter=~setuid", "--user=user", "setuid" },
+                { "--system-call-filter=~chdir", NULL, NULL },
+                { "--system-call-filter=~chdir", "--chdir=/tmp", "chdir" },
+        };
+
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                struct config c;
+                const char *denied;
+
+                if (cases[i].more)
+                        PARSE(&c, cases[i].option, cases[i].more);
+                else
+                        PARSE(&c, cases[i].option);
+                assert_int_equal(seccomp_filter_init_conflict(&c, &denied), 0);
+                if (cases[i].denied)
+                        assert_string_equal(denied, cases[i].denied);
+                else
+                        assert_null(denied);
+                config_done(&c);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_default),
@@ -189,6 +222,7 @@ int main(void) {
                 cmocka_unit_test(test_profile_layer),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_build),
+                cmocka_unit_test(test_init_conflict),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
