@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints a pkg-config directory whose libsystemd.pc names a static libsystemd, building it first
-# from Debian's systemd source package when the cache has none (about 30 s):
+# from Debian's systemd source package when the cache has none (about a minute):
 #   tools/libsystemd-static.sh
 #   PKG_CONFIG_PATH=$(tools/libsystemd-static.sh) meson setup build/static -Dstatic=true
 # Debian ships libsystemd only as a shared library, whose dependencies (libgcrypt, liblzma, libzstd,
@@ -74,13 +74,16 @@ configure() { # SOURCE BUILD
 }
 
 build() {
-        local tmp source version
+        local source version
+        # Global: the EXIT trap still needs it after a failure has left this function.
         tmp=$(mktemp -d "$cache/libsystemd-static/.building-XXXXXX")
         trap 'rm -rf --one-file-system "$tmp"' EXIT
         source=$(fetch_source "$tmp")
         configure "$source" "$tmp/build"
-        # version.h is generated, and libsystemd.a's objects do not depend on it in 252's build.
-        ninja -C "$tmp/build" version.h >&2
+        # A generated header that libsystemd.a's objects do not depend on in 252's build files.
+        if grep -q '^version\.h:' <(ninja -C "$tmp/build" -t targets all); then
+                ninja -C "$tmp/build" version.h >&2
+        fi
         ninja -C "$tmp/build" libsystemd.a >&2
 
         grep -ohE '\bsd_[a-z0-9_]+' "$source/src/libsystemd/libsystemd.sym" | sort -u >"$tmp/public"
