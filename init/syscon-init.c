@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "handshake-wire.h"
+#include "basic/handshake-wire.h"
 
 #define EXIT_LAUNCHER 125
 #define EXIT_NOT_EXECUTABLE 126

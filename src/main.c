@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exit-status.h"
-#include "log.h"
-#include "options.h"
-#include "boot.h"
-#include "run.h"
+#include "basic/exit-status.h"
+#include "basic/log.h"
+#include "settings/options.h"
+#include "verbs/boot.h"
+#include "verbs/run.h"
 
 static void usage(void) {
         printf("syscon: system containers.\n\n"

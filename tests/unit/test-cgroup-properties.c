@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cgroup-properties.h"
+#include "core/cgroup-properties.h"
 
 #define KIB UINT64_C(1024)
 #define MIB (KIB * 1024)

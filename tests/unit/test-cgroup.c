@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cgroup-internal.h"
+#include "core/cgroup-internal.h"
 
 /* The pure parts of the cgroup module: reading /proc/self/cgroup and mountinfo, naming, and the
  * attribute-file helpers (on a plain directory, which reads and writes like a cgroup's). */

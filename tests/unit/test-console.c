@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "console.h"
-#include "log.h"
+#include "core/console.h"
+#include "basic/log.h"
 
 #define USEC_PER_MSEC 1000ULL
 #define DEADLINE_USEC (10ULL * 1000ULL * USEC_PER_MSEC)

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "environ.h"
-#include "macro.h"
-#include "passwd.h"
+#include "settings/config.h"
+#include "settings/environ.h"
+#include "basic/macro.h"
+#include "core/passwd.h"
 
 #define UUID "0f8b7a4e-3c2d-4e1f-9a8b-7c6d5e4f3a2b"
 #define PATH_DEFAULT "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

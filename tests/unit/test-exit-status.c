@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "exit-status.h"
+#include "basic/exit-status.h"
 
 static int status_of(int code, int status) {
         siginfo_t si;

@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "handshake.h"
-#include "log.h"
+#include "basic/handshake.h"
+#include "basic/log.h"
 
 static int pair[2];
 

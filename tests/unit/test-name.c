@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "macro.h"
-#include "name.h"
+#include "basic/macro.h"
+#include "basic/name.h"
 
 /* A name of `n` bytes made of labels of `label` bytes joined by dots. */
 static char *make_name(size_t n, size_t label) {

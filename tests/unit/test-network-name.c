@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "network-name.h"
+#include "network/network-name.h"
 
 static void test_ifname_valid(void **state) {
         assert_true(ifname_is_valid("a"));

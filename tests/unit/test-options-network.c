@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "options.h"
-#include "options-network.h"
+#include "settings/options.h"
+#include "settings/options-network.h"
 
 static int parse(struct config *c, char **argv) {
         int argc = 0;

@@ -12,9 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "capability.h"
-#include "options.h"
-#include "profile.h"
+#include "core/capability.h"
+#include "settings/options.h"
+#include "settings/profile.h"
 
 /* --capability=, --drop-capability=, --no-new-privileges=, --system-call-filter=, --profile=,
  * and the profile files themselves. */

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "options.h"
+#include "settings/options.h"
 
 /* The longest host name the kernel takes, and one byte more. */
 #define NAME_64 "aaaaaaaaaa.aaaaaaaaaa.aaaaaaaaaa.aaaaaaaaaa.aaaaaaaaaa.aaaaaaaaa"

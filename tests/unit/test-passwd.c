@@ -9,8 +9,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include "macro.h"
-#include "passwd.h"
+#include "basic/macro.h"
+#include "core/passwd.h"
 
 #define MIB (1024U * 1024U)
 

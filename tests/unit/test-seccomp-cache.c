@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "options.h"
-#include "seccomp-cache.h"
-#include "seccomp-filter.h"
+#include "settings/options.h"
+#include "core/seccomp-cache.h"
+#include "core/seccomp-filter.h"
 
 /* The filter cache in a directory of the test's own: a kept program comes back as it was built,
  * and nothing but a file the cache wrote for the same key is ever taken. */

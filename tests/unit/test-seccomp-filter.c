@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "options.h"
-#include "seccomp-filter.h"
+#include "settings/options.h"
+#include "core/seccomp-filter.h"
 
 /* The filter's decisions, from options as a user gives them; and the BPF it builds (not loaded:
  * the integration suite checks what the kernel does with it). */

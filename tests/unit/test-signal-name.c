@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "macro.h"
-#include "signal-name.h"
+#include "basic/macro.h"
+#include "basic/signal-name.h"
 
 static void test_from_string_classic(void **state) {
         assert_int_equal(signal_from_string("SIGTERM"), SIGTERM);

@@ -17,9 +17,9 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "macro.h"
+#include "basic/macro.h"
 #include "tmpdir.h"
-#include "userns-chown.h"
+#include "core/userns-chown.h"
 
 /* Changing ownership needs root. The tests run in a mount namespace of their own, so that the trees
  * are fresh tmpfs mounts (with a mount below them) that vanish with the process, whatever fails. */

@@ -14,7 +14,7 @@
 
 #include "capture.h"
 #include "tmpdir.h"
-#include "userns-range.h"
+#include "core/userns-range.h"
 
 /* systemd's container range, which every picked range must stay in (UIDS-GIDS.md). */
 #define CONTAINER_FIRST UINT32_C(524288)

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "core/container.h"
+#include "basic/exit-status.h"
+#include "basic/handshake.h"
+#include "basic/log.h"
+#include "settings/options-network.h"
+
+static unsigned long namespace_flags(const struct container_spec *spec) {
+        /* No CLONE_NEWCGROUP: the child unshares its cgroup namespace once the supervisor has moved
+         * it into its own cgroup, which then becomes the namespace's root. */
+        unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+
+        if (spec->userns.count > 0)
+                flags |= CLONE_NEWUSER;
+        if (network_is_private(spec->config))
+                flags |= CLONE_NEWNET;
+        return flags;
+}
+
+static bool console_uses_pty(enum console_mode mode) {
+        return mode != CONSOLE_PIPE;
+}
+
+static int clone_container(const struct container_spec *spec, int child_fd, struct container *c) {
+        int pidfd = -EBADF;
+        struct clone_args args = {
+                .flags = namespace_flags(spec) | CLONE_PIDFD,
+                .pidfd = (uint64_t) (uintptr_t) &pidfd,
+                .exit_signal = SIGCHLD,
+        };
+        int cgroup_fd = cgroup_clone_fd(spec->cgroup);
+        long pid;
+
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t) cgroup_fd;
+        }
+        pid = syscall(SYS_clone3, &args, sizeof args);
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                safe_close(c->handshake_fd);
+                container_child(spec, child_fd);
+        }
+
+        c->pid = (pid_t) pid;
+        c->pidfd = pidfd;
+        return 0;
+}
+
+/* The parent's side of the handshake, step by step. */
+static int parent_handshake(const struct container_spec *spec, struct container *c) {
+        int r;
+
+        r = container_host_setup(spec, c);
+        if (r < 0)
+                return r;
+
+        r = handshake_send(c->handshake_fd, HANDSHAKE_PARENT_READY, -EBADF);
+        if (r < 0)
+                return log_error_errno(r, "Failed to signal the container to proceed: %m");
+
+        if (console_uses_pty(spec->console)) {
+                r = handshake_expect(c->handshake_fd, HANDSHAKE_CONSOLE, &c->console_master);
+                if (r < 0)
+                        return r;
+                if (c->console_master < 0)
+                        return log_error_errno(-EBADMSG, "The container sent no console fd.");
+        }
+
+        return handshake_expect(c->handshake_fd, HANDSHAKE_ROOTFS_READY, NULL);
+}
+
+int container_start(const struct container_spec *spec, struct container *ret) {
+        _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
+        struct container c = CONTAINER_NULL;
+        int r;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+                return log_error_errno(-errno, "Failed to create the handshake socket: %m");
+        c.handshake_fd = pair[0];
+
+        r = clone_container(spec, pair[1], &c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the container's namespaces: %m");
+        pair[0] = -EBADF;
+        pair[1] = safe_close(pair[1]);
+
+        r = parent_handshake(spec, &c);
+        if (r < 0) {
+                container_done(&c);
+                return r;
+        }
+
+        *ret = c;
+        return 0;
+}
+
+static void log_exec_failure(const struct handshake_msg *msg, const char *command) {
+        int error = -msg->error;
+
+        if (exit_status_from_exec_error(error) == EXIT_COMMAND_NOT_FOUND)
+                log_error_errno(error, "Command %s not found in the container: %m. "
+                                "Check the name, or give its full path inside the tree.", command);
+        else
+                log_error_errno(error, "Command %s cannot be executed in the container: %m. "
+                                "Check its mode and format (chmod +x, right architecture).", command);
+}
+
+int container_wait_exec(struct container *c, const char *command) {
+        struct handshake_msg msg;
+        int r;
+
+        r = handshake_recv(c->handshake_fd, &msg, NULL);
+        c->handshake_fd = safe_close(c->handshake_fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to learn whether %s started: %m", command);
+        if (r == 0)
+                return 0;
+
+        if (msg.step == HANDSHAKE_EXEC_FAILED)
+                log_exec_failure(&msg, command);
+        else if (msg.step == HANDSHAKE_ERROR)
+                log_error_errno(msg.error > 0 ? -msg.error : -EIO, "%s: %m", msg.text);
+        else
+                return log_error_errno(-EPROTO, "Handshake out of order: got step %s after %s.",
+                                       handshake_step_to_string(msg.step),
+                                       handshake_step_to_string(HANDSHAKE_ROOTFS_READY));
+        return 0;
+}
+
+int container_signal(struct container *c, int sig) {
+        if (c->pidfd < 0)
+                return -ESRCH;
+        return RET_NERRNO(pidfd_send_signal(c->pidfd, sig, NULL, 0));
+}
+
+void container_done(struct container *c) {
+        if (c->pidfd >= 0) {
+                siginfo_t si;
+
+                /* Killing PID 1 of the namespace kills everything in it; its mount namespace, and so
+                 * every mount made for it, goes with its last process. */
+                (void) pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+                while (waitid(P_PIDFD, (id_t) c->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+                        ;
+        }
+        c->pidfd = safe_close(c->pidfd);
+        c->console_master = safe_close(c->console_master);
+        c->handshake_fd = safe_close(c->handshake_fd);
+        c->pid = 0;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <systemd/sd-event.h>
+#include <unistd.h>
+
+#include "core/console.h"
+#include "basic/log.h"
+#include "core/supervisor.h"
+
+static const int stop_signals[] = { SIGTERM, SIGINT };
+static const int forwarded_signals[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+struct supervisor {
+        struct container *container;
+        int kill_signal;
+        unsigned stop_requests;
+        siginfo_t exit_info;
+        struct console *console;
+};
+
+void supervisor_signal_set(sigset_t *ret) {
+        sigemptyset(ret);
+        sigaddset(ret, SIGCHLD);
+        sigaddset(ret, SIGWINCH);
+        for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++)
+                sigaddset(ret, stop_signals[i]);
+        for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
+                sigaddset(ret, forwarded_signals[i]);
+}
+
+static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        struct supervisor *sv = userdata;
+
+        /* The first request asks the container to stop cleanly; a second one insists. */
+        int sig = sv->stop_requests++ == 0 ? sv->kill_signal : SIGKILL;
+        int r = container_signal(sv->container, sig);
+        if (r < 0 && r != -ESRCH)
+                log_warning_errno(r, "Failed to send signal %d to the container: %m", sig);
+        return 0;
+}
+
+static int on_forwarded_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        struct supervisor *sv = userdata;
+
+        (void) container_signal(sv->container, (int) si->ssi_signo);
+        return 0;
+}
+
+static int on_container_exit(sd_event_source *s, int pidfd, uint32_t revents, void *userdata) {
+        struct supervisor *sv = userdata;
+        siginfo_t si = {};
+
+        /* The pidfd turns readable when PID 1 exits, but if a tracer (strace -p, gdb, a benchmark)
+         * holds it, the zombie is the tracer's to reap first and waitid() finds nothing yet; the
+         * kernel wakes the pidfd again when the tracer lets go. sd_event_add_child_pidfd() watches
+         * one-shot and would miss that second wakeup for good, so watch edge-triggered and check.
+         * WNOWAIT leaves the zombie for container_done(). A failure ends the loop (the caller logs
+         * it): a handler's error would only disable this source and leave the loop waiting forever. */
+        if (waitid(P_PIDFD, (id_t) pidfd, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+                return sd_event_exit(sd_event_source_get_event(s), -errno);
+        if (si.si_pid == 0)
+                return 0;
+
+        sv->exit_info = si;
+        if (sv->console)
+                console_drain(sv->console);
+        return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+static void on_escape(void *userdata) {
+        struct supervisor *sv = userdata;
+
+        (void) container_signal(sv->container, SIGKILL);
+}
+
+static int add_signal_sources(sd_event *e, struct supervisor *sv, bool forward_signals) {
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++) {
+                r = sd_event_add_signal(e, NULL, stop_signals[i], on_stop_signal, sv);
+                if (r < 0)
+                        return r;
+        }
+        if (!forward_signals)
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++) {
+                r = sd_event_add_signal(e, NULL, forwarded_signals[i], on_forwarded_signal, sv);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int setup_loop(sd_event *e, struct supervisor *sv, enum console_mode console, bool forward_signals) {
+        struct container *c = sv->container;
+        int r;
+
+        r = add_signal_sources(e, sv, forward_signals);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch signals: %m");
+
+        r = sd_event_add_io(e, NULL, c->pidfd, EPOLLIN | EPOLLET, on_container_exit, sv);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the container's PID 1: %m");
+
+        if (c->console_master >= 0) {
+                r = console_new(e, TAKE_FD(c->console_master), STDIN_FILENO, STDOUT_FILENO, console,
+                                on_escape, sv, &sv->console);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to forward the container's console: %m");
+        }
+        return 0;
+}
+
+int supervisor_run(struct container *c, enum console_mode console, int kill_signal, bool forward_signals,
+                   struct supervisor_result *ret) {
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        struct supervisor sv = {
+                .container = c,
+                .kill_signal = kill_signal,
+        };
+        int r;
+
+        r = sd_event_new(&e);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the event loop: %m");
+
+        r = setup_loop(e, &sv, console, forward_signals);
+        if (r >= 0) {
+                r = sd_event_loop(e);
+                if (r < 0)
+                        log_error_errno(r, "Event loop failed: %m");
+        }
+
+        /* The caller's terminal is restored before anything else is printed. */
+        sv.console = console_free(sv.console);
+        e = sd_event_unref(TAKE_PTR(e));
+        if (r < 0)
+                return r;
+        *ret = (struct supervisor_result) {
+                .exit_info = sv.exit_info,
+                .stop_requested = sv.stop_requests > 0,
+        };
+        return 0;
+}

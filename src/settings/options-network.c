@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "settings/environ.h"
+#include "basic/log.h"
+#include "network/network-name.h"
+#include "settings/options.h"
+#include "settings/options-network.h"
+
+#define ZONE_PREFIX "vz-"
+#define IFNAME_RULES "an interface name is 1..15 bytes of printable ASCII without '/', ':' or spaces"
+
+static const struct {
+        const char *option;
+        const char *example;
+} options[_NETWORK_OPTION_MAX] = {
+        [NETWORK_OPTION_PRIVATE] = { "--private-network", "--private-network" },
+        [NETWORK_OPTION_VETH] = { "-n/--network-veth", "--network-veth" },
+        [NETWORK_OPTION_BRIDGE] = { "--network-bridge", "--network-bridge=br0" },
+        [NETWORK_OPTION_ZONE] = { "--network-zone", "--network-zone=web" },
+        [NETWORK_OPTION_MACVLAN] = { "--network-macvlan", "--network-macvlan=eth1" },
+        [NETWORK_OPTION_IPVLAN] = { "--network-ipvlan", "--network-ipvlan=eth1" },
+        [NETWORK_OPTION_INTERFACE] = { "--network-interface", "--network-interface=eth1" },
+        [NETWORK_OPTION_ADDRESS] = { "--address", "--address=10.0.0.2/24" },
+        [NETWORK_OPTION_HOST_ADDRESS] = { "--host-address", "--host-address=10.0.0.1/24" },
+        [NETWORK_OPTION_GATEWAY] = { "--gateway", "--gateway=10.0.0.1" },
+};
+
+static int bad_value(enum network_option o, const char *value, const char *problem) {
+        return log_bad_value(options[o].option, value, problem, options[o].example);
+}
+
+void network_options_help(void) {
+        printf("     --private-network       No network but loopback in the container\n"
+               "  -n --network-veth          A veth link: ve-MACHINE on the host, host0 inside\n"
+               "     --network-bridge=BR     The same, with the host end vb-MACHINE in bridge BR\n"
+               "     --network-zone=ZONE     The same, in bridge vz-ZONE, shared by the zone's\n"
+               "                             containers (created and removed as needed)\n"
+               "     --network-macvlan=IF    A macvlan link on host interface IF, mv-IF inside\n"
+               "     --network-ipvlan=IF     An ipvlan link on host interface IF, iv-IF inside\n"
+               "     --network-interface=IF  Move host interface IF in (and back at exit)\n"
+               "     --address=ADDR/PREFIX   An IPv4 or IPv6 address on host0 (repeatable)\n"
+               "     --gateway=ADDR          The default route inside, via ADDR (one per family)\n"
+               "     --host-address=ADDR/PREFIX\n"
+               "                             An address on the host end of the veth (repeatable)\n");
+}
+
+/* ADDR, or ADDR/PREFIX when `prefix` is not NULL. Returns the problem, or NULL. */
+static const char *parse_ip(const char *s, struct ip_address *ret, unsigned char *prefix) {
+        const char *slash = strchr(s, '/');
+        char buf[INET6_ADDRSTRLEN];
+        size_t n = slash ? (size_t) (slash - s) : strlen(s);
+        unsigned long len;
+
+        if (!prefix && slash)
+                return "give an address without a prefix length";
+        if (prefix && !slash)
+                return "give the prefix length after a '/'";
+        if (n >= sizeof buf)
+                return "not an IPv4 or IPv6 address";
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        if (inet_pton(AF_INET, buf, &ret->in) == 1)
+                ret->family = AF_INET;
+        else if (inet_pton(AF_INET6, buf, &ret->in6) == 1)
+                ret->family = AF_INET6;
+        else
+                return "not an IPv4 or IPv6 address";
+        if (!prefix)
+                return NULL;
+
+        unsigned max = ret->family == AF_INET ? 32 : 128;
+        char *end;
+        if (slash[1] < '0' || slash[1] > '9')
+                return "the prefix length must be a number";
+        errno = 0;
+        len = strtoul(slash + 1, &end, 10);
+        if (*end)
+                return "the prefix length must be a number";
+        if (errno != 0 || len < 1 || len > max)
+                return ret->family == AF_INET ? "the prefix length must be 1..32 for an IPv4 address"
+                                              : "the prefix length must be 1..128 for an IPv6 address";
+        *prefix = (unsigned char) len;
+        return NULL;
+}
+
+/* Addresses no interface should be given. */
+static bool ip_is_assignable(const struct ip_address *a) {
+        if (a->family == AF_INET) {
+                uint32_t v = ntohl(a->in.s_addr);
+                return v != 0 && (v >> 24) != 127 && (v >> 28) != 0xe && v != UINT32_MAX;
+        }
+        return !IN6_IS_ADDR_UNSPECIFIED(&a->in6) && !IN6_IS_ADDR_LOOPBACK(&a->in6) &&
+                !IN6_IS_ADDR_MULTICAST(&a->in6) && !IN6_IS_ADDR_V4MAPPED(&a->in6);
+}
+
+static bool ip_equal(const struct ip_address *a, const struct ip_address *b) {
+        if (a->family != b->family)
+                return false;
+        return a->family == AF_INET ? a->in.s_addr == b->in.s_addr
+                                    : memcmp(&a->in6, &b->in6, sizeof a->in6) == 0;
+}
+
+static bool prefix_contains(const struct ip_prefix *p, const struct ip_address *a) {
+        const uint8_t *x = (const uint8_t *) &p->address.in6, *y = (const uint8_t *) &a->in6;
+        unsigned bits = p->prefixlen;
+
+        if (p->address.family != a->family)
+                return false;
+        if (a->family == AF_INET) {
+                x = (const uint8_t *) &p->address.in;
+                y = (const uint8_t *) &a->in;
+        }
+        for (unsigned i = 0; bits > 0; i++, bits = bits > 8 ? bits - 8 : 0) {
+                uint8_t mask = (uint8_t) (0xff << (8 - (bits > 8 ? 8 : bits)));
+                if ((x[i] & mask) != (y[i] & mask))
+                        return false;
+        }
+        return true;
+}
+
+static int push_prefix(struct ip_prefix **l, size_t *n, const struct ip_prefix *p) {
+        struct ip_prefix *grown = reallocarray(*l, *n + 1, sizeof *p);
+
+        if (!grown)
+                return -ENOMEM;
+        grown[(*n)++] = *p;
+        *l = grown;
+        return 0;
+}
+
+static int parse_prefix(struct network_config *nc, enum network_option o, const char *arg) {
+        struct ip_prefix p = {}, *l = o == NETWORK_OPTION_ADDRESS ? nc->addresses : nc->host_addresses;
+        size_t n = o == NETWORK_OPTION_ADDRESS ? nc->n_addresses : nc->n_host_addresses;
+        const char *problem = parse_ip(arg, &p.address, &p.prefixlen);
+
+        if (problem)
+                return bad_value(o, arg, problem);
+        if (!ip_is_assignable(&p.address))
+                return bad_value(o, arg, "an unspecified, loopback, broadcast or multicast address "
+                                 "cannot be assigned to an interface");
+        for (size_t i = 0; i < n; i++)
+                if (ip_equal(&l[i].address, &p.address))
+                        return bad_value(o, arg, "that address is given twice");
+        if (o == NETWORK_OPTION_ADDRESS)
+                return push_prefix(&nc->addresses, &nc->n_addresses, &p);
+        return push_prefix(&nc->host_addresses, &nc->n_host_addresses, &p);
+}
+
+static int parse_gateway(struct network_config *nc, const char *arg) {
+        struct ip_address a = {}, *grown;
+        const char *problem = parse_ip(arg, &a, NULL);
+
+        if (problem)
+                return bad_value(NETWORK_OPTION_GATEWAY, arg, problem);
+        if (!ip_is_assignable(&a))
+                return bad_value(NETWORK_OPTION_GATEWAY, arg, "an unspecified, loopback, broadcast or "
+                                 "multicast address cannot be a gateway");
+        for (size_t i = 0; i < nc->n_gateways; i++)
+                if (nc->gateways[i].family == a.family)
+                        return bad_value(NETWORK_OPTION_GATEWAY, arg, "there can be one gateway per "
+                                         "address family, and this family has one already");
+        grown = reallocarray(nc->gateways, nc->n_gateways + 1, sizeof a);
+        if (!grown)
+                return -ENOMEM;
+        grown[nc->n_gateways++] = a;
+        nc->gateways = grown;
+        return 0;
+}
+
+static int set_name(enum network_option o, char **field, const char *arg) {
+        char *copy;
+
+        if (!ifname_is_valid(arg))
+                return bad_value(o, arg, IFNAME_RULES);
+        if (o == NETWORK_OPTION_ZONE && strlen(ZONE_PREFIX) + strlen(arg) > IF_NAMESIZE - 1)
+                return bad_value(o, arg, "the zone's bridge is named vz-ZONE, which must fit in 15 "
+                                 "bytes: use a zone name of at most 12 bytes");
+        copy = strdup(arg);
+        if (!copy)
+                return -ENOMEM;
+        free(*field);
+        *field = copy;
+        return 0;
+}
+
+static bool strv_contains(char **l, const char *s) {
+        for (; l && *l; l++)
+                if (streq(*l, s))
+                        return true;
+        return false;
+}
+
+static int push_name(enum network_option o, char ***l, size_t *n, const char *arg) {
+        _cleanup_free_ char *copy = NULL;
+
+        if (!ifname_is_valid(arg))
+                return bad_value(o, arg, IFNAME_RULES);
+        if (strv_contains(*l, arg))
+                return bad_value(o, arg, "that interface is given twice");
+        copy = strdup(arg);
+        if (!copy)
+                return -ENOMEM;
+        return strv_push(l, n, &copy);
+}
+
+int network_option_parse(struct network_config *nc, enum network_option option, const char *arg) {
+        switch (option) {
+        case NETWORK_OPTION_PRIVATE:
+                nc->private_network = true;
+                return 0;
+        case NETWORK_OPTION_VETH:
+                nc->veth = true;
+                return 0;
+        case NETWORK_OPTION_BRIDGE:
+                return set_name(option, &nc->bridge, arg);
+        case NETWORK_OPTION_ZONE:
+                return set_name(option, &nc->zone, arg);
+        case NETWORK_OPTION_MACVLAN:
+                return push_name(option, &nc->macvlan, &nc->n_macvlan, arg);
+        case NETWORK_OPTION_IPVLAN:
+                return push_name(option, &nc->ipvlan, &nc->n_ipvlan, arg);
+        case NETWORK_OPTION_INTERFACE:
+                return push_name(option, &nc->interfaces, &nc->n_interfaces, arg);
+        case NETWORK_OPTION_ADDRESS:
+        case NETWORK_OPTION_HOST_ADDRESS:
+                return parse_prefix(nc, option, arg);
+        case NETWORK_OPTION_GATEWAY:
+                return parse_gateway(nc, arg);
+        default:
+                return -EINVAL;
+        }
+}
+
+static int verify_links(const struct network_config *nc) {
+        if (nc->bridge && nc->zone) {
+                log_error("--network-bridge=%s and --network-zone=%s both put the container's host0 "
+                          "link into a bridge: give one of them.", nc->bridge, nc->zone);
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < nc->n_interfaces; i++) {
+                const char *name = nc->interfaces[i];
+
+                if (strv_contains(nc->macvlan, name) || strv_contains(nc->ipvlan, name)) {
+                        log_error("--network-interface=%s moves %s into the container, so it cannot "
+                                  "also be the parent of --network-macvlan= or --network-ipvlan=: "
+                                  "give one of them.", name, name);
+                        return -EINVAL;
+                }
+        }
+        for (size_t i = 0; i < nc->n_macvlan; i++)
+                if (strv_contains(nc->ipvlan, nc->macvlan[i])) {
+                        log_error("Interface %s is given to both --network-macvlan= and "
+                                  "--network-ipvlan=: a parent takes one kind; give one of them.",
+                                  nc->macvlan[i]);
+                        return -EINVAL;
+                }
+        return 0;
+}
+
+static int verify_gateway(const struct network_config *nc, const struct ip_address *g) {
+        char text[INET6_ADDRSTRLEN];
+
+        inet_ntop(g->family, &g->in6, text, sizeof text);
+        for (size_t i = 0; i < nc->n_addresses; i++)
+                if (ip_equal(&nc->addresses[i].address, g))
+                        return bad_value(NETWORK_OPTION_GATEWAY, text, "that is the container's own "
+                                         "--address=; give the address of the router on that link");
+        for (size_t i = 0; i < nc->n_addresses; i++)
+                if (prefix_contains(nc->addresses + i, g))
+                        return 0;
+        log_error("Invalid --gateway= value \"%s\": it lies outside the subnet of every --address= of "
+                  "its family; give a gateway inside one, as in --address=10.0.0.2/24 "
+                  "--gateway=10.0.0.1.", text);
+        return -EINVAL;
+}
+
+static int verify_addresses(const struct network_config *nc) {
+        int r;
+
+        if ((nc->n_addresses > 0 || nc->n_gateways > 0) && !network_has_veth(nc)) {
+                log_error("--address= and --gateway= configure the container's host0 link, which "
+                          "only -n/--network-veth, --network-bridge= or --network-zone= create: "
+                          "add one of them.");
+                return -EINVAL;
+        }
+        if (nc->n_host_addresses > 0 && (!nc->veth || nc->bridge || nc->zone)) {
+                log_error("--host-address= needs -n/--network-veth without --network-bridge= or "
+                          "--network-zone= (a bridge port takes no address: give the address to "
+                          "the bridge itself).");
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < nc->n_host_addresses; i++)
+                for (size_t j = 0; j < nc->n_addresses; j++)
+                        if (ip_equal(&nc->host_addresses[i].address, &nc->addresses[j].address)) {
+                                log_error("--host-address= and --address= give both ends of the veth "
+                                          "the same address: give each end its own.");
+                                return -EINVAL;
+                        }
+        for (size_t i = 0; i < nc->n_gateways; i++) {
+                r = verify_gateway(nc, nc->gateways + i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int network_options_verify(const struct network_config *nc) {
+        int r = verify_links(nc);
+
+        return r < 0 ? r : verify_addresses(nc);
+}
+
+void network_config_done(struct network_config *nc) {
+        free(nc->bridge);
+        free(nc->zone);
+        strv_free(nc->macvlan);
+        strv_free(nc->ipvlan);
+        strv_free(nc->interfaces);
+        free(nc->addresses);
+        free(nc->host_addresses);
+        free(nc->gateways);
+        *nc = (struct network_config) {};
+}
+
+bool network_has_veth(const struct network_config *nc) {
+        return nc->veth || nc->bridge || nc->zone;
+}
+
+bool network_config_is_private(const struct network_config *nc) {
+        return nc->private_network || network_has_veth(nc) || nc->n_macvlan > 0 || nc->n_ipvlan > 0 ||
+                nc->n_interfaces > 0;
+}
+
+bool network_is_private(const struct config *c) {
+        return network_config_is_private(&c->network);
+}
