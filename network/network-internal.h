@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "settings/config.h"
 #include "basic/macro.h"
 #include "network/nl/net.h"
 #include "network/network.h"

@@ -1,9 +1,52 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
-#include "settings/config.h"
+struct ip_address {
+        int family; /* AF_INET or AF_INET6 */
+        union {
+                struct in_addr in;
+                struct in6_addr in6;
+        };
+};
+
+struct ip_prefix {
+        struct ip_address address;
+        unsigned char prefixlen;
+};
+
+/* A container's network as its options describe it; settings/options-network.c parses them. */
+struct network_config {
+        bool private_network;         /* --private-network: a network namespace of its own */
+        bool veth;                    /* -n/--network-veth */
+        char *bridge;                 /* --network-bridge=: an existing bridge the host end joins */
+        char *zone;                   /* --network-zone=: ZONE, whose bridge is vz-ZONE */
+        char **macvlan;               /* --network-macvlan=: host interfaces, NULL-terminated */
+        size_t n_macvlan;
+        char **ipvlan;                /* --network-ipvlan= */
+        size_t n_ipvlan;
+        char **interfaces;            /* --network-interface=: moved in, moved back at exit */
+        size_t n_interfaces;
+        struct ip_prefix *addresses;  /* --address=: on host0 */
+        size_t n_addresses;
+        struct ip_prefix *host_addresses; /* --host-address=: on the host end of the veth */
+        size_t n_host_addresses;
+        struct ip_address *gateways;  /* --gateway=: at most one per family */
+        size_t n_gateways;
+};
+
+void network_config_done(struct network_config *nc);
+
+/* Whether the container gets a veth link "host0". */
+bool network_has_veth(const struct network_config *nc);
+
+/* Whether the container gets a network namespace of its own (then it also gets CAP_NET_ADMIN). */
+bool network_config_is_private(const struct network_config *nc);
+
 
 /* The container's network, in four steps around its life:
  *

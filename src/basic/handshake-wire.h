@@ -9,7 +9,8 @@
 enum handshake_step {
         HANDSHAKE_PARENT_READY, /* parent -> child: host-side setup done, build the container */
         HANDSHAKE_CONSOLE,      /* child -> parent: pty master attached by SCM_RIGHTS */
-        HANDSHAKE_ROOTFS_READY, /* child -> parent: tree entered, about to exec syscon-init */
+        HANDSHAKE_CREATED,      /* child -> parent: tree entered, confined, waiting for START */
+        HANDSHAKE_START,        /* parent -> child: exec init */
         HANDSHAKE_ERROR,        /* child -> parent: setup failed: error and text say why */
         HANDSHAKE_EXEC_FAILED,  /* syscon-init -> parent: the command could not be executed */
         _HANDSHAKE_STEP_MAX,

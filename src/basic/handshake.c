@@ -5,12 +5,12 @@
 #include <sys/socket.h>
 
 #include "basic/handshake.h"
-#include "basic/log.h"
 
 static const char *const step_names[_HANDSHAKE_STEP_MAX] = {
         [HANDSHAKE_PARENT_READY] = "parent-ready",
         [HANDSHAKE_CONSOLE] = "console",
-        [HANDSHAKE_ROOTFS_READY] = "rootfs-ready",
+        [HANDSHAKE_CREATED] = "created",
+        [HANDSHAKE_START] = "start",
         [HANDSHAKE_ERROR] = "error",
         [HANDSHAKE_EXEC_FAILED] = "exec-failed",
 };
@@ -120,27 +120,22 @@ int handshake_recv(int fd, struct handshake_msg *ret, int *ret_fd) {
         return 1;
 }
 
-int handshake_expect(int fd, enum handshake_step expected, int *ret_fd) {
+int handshake_expect(int fd, enum handshake_step expected, int *ret_fd, struct handshake_msg *ret_msg) {
         _cleanup_close_ int passed = -EBADF;
-        struct handshake_msg msg;
+        struct handshake_msg msg = {};
         int r;
 
         r = handshake_recv(fd, &msg, &passed);
+        if (ret_msg)
+                *ret_msg = msg;
         if (r < 0)
-                return log_error_errno(r, "Handshake failed while waiting for step %s: %m",
-                                       handshake_step_to_string(expected));
+                return r;
         if (r == 0)
-                return log_error_errno(-ECONNRESET,
-                                       "The container exited before step %s of the handshake.",
-                                       handshake_step_to_string(expected));
-        if (msg.step == HANDSHAKE_ERROR) {
-                int error = msg.error > 0 ? -msg.error : -EIO;
-                return log_error_errno(error, "%s: %m", msg.text);
-        }
+                return -ECONNRESET;
+        if (msg.step == HANDSHAKE_ERROR)
+                return msg.error > 0 ? -msg.error : -EIO;
         if (msg.step != expected)
-                return log_error_errno(-EPROTO, "Handshake out of order: expected step %s, got %s.",
-                                       handshake_step_to_string(expected),
-                                       handshake_step_to_string(msg.step));
+                return -EPROTO;
         if (ret_fd)
                 *ret_fd = TAKE_FD(passed);
         return 0;

@@ -18,7 +18,9 @@ int handshake_send_error(int fd, int error, const char *format, ...) _printf_(3,
  * A message of the wrong size or an unknown step is -EBADMSG. */
 int handshake_recv(int fd, struct handshake_msg *ret, int *ret_fd);
 
-/* Receives the next message and checks it is `expected`. A HANDSHAKE_ERROR from the peer is
- * logged with the peer's text and its errno returned; end-of-file, another step or a bad message
- * is logged as a protocol failure naming the step that was expected. Logs once. */
-int handshake_expect(int fd, enum handshake_step expected, int *ret_fd);
+/* Receives the next message and checks it is `expected`. Returns 0 (and the fd that came with it in
+ * `ret_fd`, if not NULL), or: the peer's errno for a HANDSHAKE_ERROR, -ECONNRESET at end-of-file,
+ * -EPROTO for another step, or what handshake_recv() returned. `ret_msg` (if not NULL) receives the
+ * message, for the caller's report. Does not log: the child has nobody to log to, and the parent
+ * knows what the step was for. */
+int handshake_expect(int fd, enum handshake_step expected, int *ret_fd, struct handshake_msg *ret_msg);

@@ -5,7 +5,6 @@
 
 #include "core/capability.h"
 #include "basic/macro.h"
-#include "settings/options-network.h"
 
 /* libcap reports failures as -1 with errno set; this module hands out negative errno values only. */
 DEFINE_TRIVIAL_CLEANUP_FUNC(cap_t, cap_free)
@@ -62,16 +61,6 @@ int capability_from_name(const char *name) {
         return strcasecmp(canonical, name) == 0 ? cap : -EINVAL;
 }
 
-uint64_t capability_retained(const struct config *c) {
-        uint64_t set = capability_default_set();
-
-        /* As nspawn: administering a network namespace of its own is the container's business;
-         * with the host's network, CAP_NET_ADMIN would be the host's routes and firewall. */
-        if (network_is_private(c))
-                set |= CAPABILITY_BIT(CAP_NET_ADMIN);
-        return (set | c->security.capability_add) & ~c->security.capability_drop;
-}
-
 /* Root's permitted set after execve() is the bounding set plus the inheritable set, so inheritable
  * bits outside the container's set (the caller's, if it had any) must go too. */
 static int drop_inheritable(uint64_t keep, cap_value_t last) {
@@ -99,8 +88,7 @@ static int drop_inheritable(uint64_t keep, cap_value_t last) {
         return 0;
 }
 
-int capability_apply(const struct config *c) {
-        uint64_t keep = capability_retained(c);
+int capability_apply(uint64_t keep, bool no_new_privileges) {
         cap_value_t last = cap_max_bits() - 1;
         int r;
 
@@ -115,7 +103,7 @@ int capability_apply(const struct config *c) {
          * prctl() rather than cap_reset_ambient(), which first asks about every capability. */
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
                 return negative_errno();
-        if (c->security.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        if (no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return negative_errno();
         return 0;
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
-
-#include "settings/config.h"
 
 #define CAPABILITY_BIT(cap) (UINT64_C(1) << (cap))
 
@@ -15,12 +14,8 @@ uint64_t capability_default_set(void);
  * so (numbers, names without the CAP_ prefix, trailing text). */
 int capability_from_name(const char *name);
 
-/* The bounding set for this container: the default, CAP_NET_ADMIN with a network namespace of its
- * own, then --capability= added and --drop-capability= removed. */
-uint64_t capability_retained(const struct config *c);
-
 /* Called by the container's first process after pivot_root and before the exec of its init:
- * drops every other capability from the bounding, inheritable and ambient sets, and sets
+ * keeps the capabilities in `keep` and drops every other from the bounding, inheritable and ambient sets, and sets
  * no_new_privs if asked. The effective set is left alone, so that the steps up to the exec (and
  * loading the seccomp filter) keep working; execve() recomputes it from the bounding set. */
-int capability_apply(const struct config *c);
+int capability_apply(uint64_t keep, bool no_new_privileges);

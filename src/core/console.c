@@ -487,10 +487,10 @@ struct console *console_free(struct console *c) {
         return NULL;
 }
 
-enum console_mode console_mode_resolve(enum console_mode requested, enum verb verb) {
+enum console_mode console_mode_resolve(enum console_mode requested, enum console_mode without_terminal) {
         if (requested != CONSOLE_AUTO)
                 return requested;
         if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
                 return CONSOLE_INTERACTIVE;
-        return verb == VERB_BOOT ? CONSOLE_READ_ONLY : CONSOLE_PIPE;
+        return without_terminal;
 }

@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <systemd/sd-event.h>
 
-#include "settings/config.h"
 #include "basic/macro.h"
+
+enum console_mode {
+        CONSOLE_AUTO,        /* decided at start: interactive on a terminal, else pipe (run) */
+        CONSOLE_INTERACTIVE, /* pty, input and output forwarded, terminal in raw mode */
+        CONSOLE_READ_ONLY,   /* pty, output forwarded, input ignored */
+        CONSOLE_PASSIVE,     /* pty, nothing forwarded */
+        CONSOLE_PIPE,        /* the caller's stdin/stdout/stderr passed straight in */
+};
 
 /* The supervisor's end of the container's console: the master side of a pty that lives in the
  * container's own devpts, forwarded to the caller's terminal according to the console mode. */
@@ -39,6 +47,11 @@ void console_drain(struct console *c);
 struct console *console_free(struct console *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct console *, console_free);
 
-/* Resolves CONSOLE_AUTO for `verb`: interactive when stdin and stdout are terminals; otherwise
- * pipe for run and read-only for boot. */
-enum console_mode console_mode_resolve(enum console_mode requested, enum verb verb);
+/* Whether the container gets a pty as its console (else the caller's stdio). */
+static inline bool console_uses_pty(enum console_mode mode) {
+        return mode != CONSOLE_PIPE;
+}
+
+/* Resolves CONSOLE_AUTO: interactive when stdin and stdout are terminals, else `without_terminal`
+ * (pipe for a command, read-only for a booted system). */
+enum console_mode console_mode_resolve(enum console_mode requested, enum console_mode without_terminal);

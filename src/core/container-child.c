@@ -16,8 +16,6 @@
 #include "core/guest.h"
 #include "basic/handshake.h"
 #include "core/mount.h"
-#include "network/network.h"
-#include "settings/options-network.h"
 #include "core/seccomp-filter.h"
 
 /* The container's first process, from clone to the exec of its init. Runs inside the new
@@ -51,8 +49,9 @@ static int fail_custom_mount(int sock, int r, const char *rootfs, const struct c
 
 /* Runs once the supervisor has written the ID maps; the child was cloned into its cgroup2 directory
  * and joins its v1 cgroups here, while it is still the host's root. */
-static int enter_namespaces(const struct container_spec *spec, int sock) {
-        int r = cgroup_join(spec->cgroup);
+static int enter_namespaces(const struct container *c, int sock) {
+        const struct container_spec *spec = c->spec;
+        int r = cgroup_join(c->cgroup);
 
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to join the container's cgroups");
@@ -80,17 +79,17 @@ static int setup_identity(const struct container_spec *spec, int sock) {
         if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
                 return handshake_send_error(sock, -errno, "Failed to set the hostname to %s",
                                             spec->hostname);
-        r = network_setup_container(&spec->config->network);
+        r = network_setup_container(spec->network);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to configure the container's network");
         return 0;
 }
 
-static int setup_mounts(const struct container_spec *spec, int sock, int tree_dir_fd) {
-        const struct config *c = spec->config;
+static int setup_mounts(const struct container *c, int sock, int tree_dir_fd) {
+        const struct container_spec *spec = c->spec;
         const struct custom_mount *failed_mount;
         const char *failed_path;
-        int root_fd = spec->tree_fd;
+        int root_fd = c->tree_fd;
         int r;
 
         r = mount_make_private();
@@ -100,13 +99,13 @@ static int setup_mounts(const struct container_spec *spec, int sock, int tree_di
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to mount the tree %s", spec->rootfs);
 
-        r = mount_proc(root_fd, network_is_private(c), &failed_path);
+        r = mount_proc(root_fd, network_config_is_private(spec->network), &failed_path);
         if (r >= 0)
                 r = mount_sys(root_fd, &failed_path);
         if (r >= 0) {
                 failed_path = "/sys/fs/cgroup";
                 /* Never a cgroup tree shared with the host or the supervisor writable. */
-                r = guest_cgroup_mount(root_fd, spec->boot && spec->own_cgroup);
+                r = guest_cgroup_mount(root_fd, spec->boot && c->cgroup);
         }
         if (r >= 0)
                 r = dev_setup(root_fd, &failed_path);
@@ -121,12 +120,12 @@ static int setup_mounts(const struct container_spec *spec, int sock, int tree_di
                         return fail_mount(sock, r, spec->rootfs, tmpfs_dirs[i][0]);
         }
         if (spec->boot) {
-                r = guest_interface_setup(root_fd, spec->container_uuid, &failed_path);
+                r = guest_interface_setup(root_fd, spec->uuid, &failed_path);
                 if (r < 0)
                         return fail_mount(sock, r, spec->rootfs, failed_path);
         }
 
-        r = mount_custom(root_fd, c->mounts, spec->bind_fds, c->n_mounts, &failed_mount);
+        r = mount_custom(root_fd, spec->mounts, c->bind_fds, spec->n_mounts, &failed_mount);
         if (r < 0)
                 return fail_custom_mount(sock, r, spec->rootfs, failed_mount);
         return 0;
@@ -136,7 +135,7 @@ static int setup_console(const struct container_spec *spec, int sock, int root_f
         _cleanup_close_ int master = -EBADF;
         int r;
 
-        if (spec->console == CONSOLE_PIPE) {
+        if (!console_uses_pty(spec->console)) {
                 *ret_peer = -EBADF;
                 return 0;
         }
@@ -186,10 +185,10 @@ static void reset_signals(void) {
 static int confine(const struct container_spec *spec, int sock) {
         int r;
 
-        r = capability_apply(spec->config);
+        r = capability_apply(spec->capabilities, spec->no_new_privileges);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to drop the container's capabilities");
-        r = seccomp_filter_load(spec->seccomp);
+        r = seccomp_filter_load(&spec->seccomp);
         if (r < 0)
                 return handshake_send_error(sock, r, "Failed to load the container's system call filter");
         return 0;
@@ -216,8 +215,43 @@ static int exec_init(const struct container_spec *spec, int sock, int console_pe
         return error;
 }
 
-_Noreturn void container_child(const struct container_spec *spec, int sock) {
-        _cleanup_close_ int console_peer = -EBADF, tree_dir_fd = -EBADF;
+/* Every step from clone to the created container; a failure is sent to the parent, which reports it. */
+static int create(const struct container *c, int sock, int *console_peer) {
+        const struct container_spec *spec = c->spec;
+        _cleanup_close_ int tree_dir_fd = -EBADF;
+        int r;
+
+        /* Opened while still the host's root: as the user namespace's root the child could not
+         * search the directories above the tree, which need not be open to everyone. It is this
+         * mount namespace's copy of the directory, where the tree's clone gets attached. */
+        tree_dir_fd = RET_NERRNO(open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
+        /* Not reported: a parent that is gone or out of step has nobody to tell, and it reports
+         * what it saw itself. */
+        r = handshake_expect(sock, HANDSHAKE_PARENT_READY, NULL, NULL);
+        if (r < 0)
+                return r;
+        if (tree_dir_fd < 0)
+                return handshake_send_error(sock, tree_dir_fd, "Failed to open the tree %s", spec->rootfs);
+        r = enter_namespaces(c, sock);
+        if (r >= 0)
+                r = setup_identity(spec, sock);
+        if (r >= 0)
+                r = setup_mounts(c, sock, tree_dir_fd);
+        if (r >= 0)
+                r = setup_console(spec, sock, c->tree_fd, console_peer);
+        if (r < 0)
+                return r;
+        r = mount_enter_root(c->tree_fd);
+        if (r < 0)
+                return handshake_send_error(sock, r, "Failed to enter the tree %s", spec->rootfs);
+        r = confine(spec, sock);
+        if (r < 0)
+                return r;
+        return handshake_send(sock, HANDSHAKE_CREATED, -EBADF);
+}
+
+_Noreturn void container_child(const struct container *c, int sock) {
+        _cleanup_close_ int console_peer = -EBADF;
         int r;
 
         /* If the supervisor dies, so does the container (SIGKILL to PID 1 kills the namespace). A
@@ -225,31 +259,10 @@ _Noreturn void container_child(const struct container_spec *spec, int sock) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
 
-        /* Opened while still the host's root: as the user namespace's root the child could not
-         * search the directories above the tree, which need not be open to everyone. It is this
-         * mount namespace's copy of the directory, where the tree's clone gets attached. */
-        tree_dir_fd = RET_NERRNO(open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
-        r = handshake_expect(sock, HANDSHAKE_PARENT_READY, NULL);
-        if (r >= 0 && tree_dir_fd < 0)
-                r = handshake_send_error(sock, tree_dir_fd, "Failed to open the tree %s", spec->rootfs);
+        r = create(c, sock, &console_peer);
         if (r >= 0)
-                r = enter_namespaces(spec, sock);
+                r = handshake_expect(sock, HANDSHAKE_START, NULL, NULL);
         if (r >= 0)
-                r = setup_identity(spec, sock);
-        if (r >= 0)
-                r = setup_mounts(spec, sock, tree_dir_fd);
-        if (r >= 0)
-                r = setup_console(spec, sock, spec->tree_fd, &console_peer);
-        if (r >= 0) {
-                r = mount_enter_root(spec->tree_fd);
-                if (r < 0)
-                        handshake_send_error(sock, r, "Failed to enter the tree %s", spec->rootfs);
-        }
-        if (r >= 0)
-                r = confine(spec, sock);
-        if (r >= 0)
-                r = handshake_send(sock, HANDSHAKE_ROOTFS_READY, -EBADF);
-        if (r >= 0)
-                exec_init(spec, sock, console_peer);
+                exec_init(c->spec, sock, console_peer);
         _exit(EXIT_LAUNCHER_ERROR);
 }

@@ -8,11 +8,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "core/container.h"
 #include "basic/exit-status.h"
 #include "basic/handshake.h"
 #include "basic/log.h"
-#include "settings/options-network.h"
+#include "core/container.h"
 
 static unsigned long namespace_flags(const struct container_spec *spec) {
         /* No CLONE_NEWCGROUP: the child unshares its cgroup namespace once the supervisor has moved
@@ -21,23 +20,19 @@ static unsigned long namespace_flags(const struct container_spec *spec) {
 
         if (spec->userns.count > 0)
                 flags |= CLONE_NEWUSER;
-        if (network_is_private(spec->config))
+        if (network_config_is_private(spec->network))
                 flags |= CLONE_NEWNET;
         return flags;
 }
 
-static bool console_uses_pty(enum console_mode mode) {
-        return mode != CONSOLE_PIPE;
-}
-
-static int clone_container(const struct container_spec *spec, int child_fd, struct container *c) {
+static int clone_container(struct container *c, int child_fd) {
         int pidfd = -EBADF;
         struct clone_args args = {
-                .flags = namespace_flags(spec) | CLONE_PIDFD,
+                .flags = namespace_flags(c->spec) | CLONE_PIDFD,
                 .pidfd = (uint64_t) (uintptr_t) &pidfd,
                 .exit_signal = SIGCHLD,
         };
-        int cgroup_fd = cgroup_clone_fd(spec->cgroup);
+        int cgroup_fd = cgroup_clone_fd(c->cgroup);
         long pid;
 
         if (cgroup_fd >= 0) {
@@ -49,7 +44,7 @@ static int clone_container(const struct container_spec *spec, int child_fd, stru
                 return -errno;
         if (pid == 0) {
                 safe_close(c->handshake_fd);
-                container_child(spec, child_fd);
+                container_child(c, child_fd);
         }
 
         c->pid = (pid_t) pid;
@@ -57,11 +52,32 @@ static int clone_container(const struct container_spec *spec, int child_fd, stru
         return 0;
 }
 
-/* The parent's side of the handshake, step by step. */
-static int parent_handshake(const struct container_spec *spec, struct container *c) {
+/* The parent reports what the child could not: the child never logs. */
+static int expect_step(struct container *c, enum handshake_step step, int *ret_fd) {
+        struct handshake_msg msg = {};
         int r;
 
-        r = container_host_setup(spec, c);
+        r = handshake_expect(c->handshake_fd, step, ret_fd, &msg);
+        if (r >= 0)
+                return 0;
+        if (msg.step == HANDSHAKE_ERROR)
+                return log_error_errno(r, "%s: %m", msg.text);
+        if (r == -ECONNRESET)
+                return log_error_errno(r, "The container exited before step %s of the handshake.",
+                                       handshake_step_to_string(step));
+        if (r == -EPROTO)
+                return log_error_errno(r, "Handshake out of order: expected step %s, got %s.",
+                                       handshake_step_to_string(step),
+                                       handshake_step_to_string(msg.step));
+        return log_error_errno(r, "Handshake failed while waiting for step %s: %m",
+                               handshake_step_to_string(step));
+}
+
+/* The parent's side of the handshake up to the created container, step by step. */
+static int parent_handshake(struct container *c) {
+        int r;
+
+        r = container_host_setup(c);
         if (r < 0)
                 return r;
 
@@ -69,38 +85,51 @@ static int parent_handshake(const struct container_spec *spec, struct container 
         if (r < 0)
                 return log_error_errno(r, "Failed to signal the container to proceed: %m");
 
-        if (console_uses_pty(spec->console)) {
-                r = handshake_expect(c->handshake_fd, HANDSHAKE_CONSOLE, &c->console_master);
+        if (console_uses_pty(c->spec->console)) {
+                r = expect_step(c, HANDSHAKE_CONSOLE, &c->console_master);
                 if (r < 0)
                         return r;
                 if (c->console_master < 0)
                         return log_error_errno(-EBADMSG, "The container sent no console fd.");
         }
-
-        return handshake_expect(c->handshake_fd, HANDSHAKE_ROOTFS_READY, NULL);
+        return expect_step(c, HANDSHAKE_CREATED, NULL);
 }
 
-int container_start(const struct container_spec *spec, struct container *ret) {
+static int spawn(struct container *c) {
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
-        struct container c = CONTAINER_NULL;
         int r;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
                 return log_error_errno(-errno, "Failed to create the handshake socket: %m");
-        c.handshake_fd = pair[0];
+        c->handshake_fd = TAKE_FD(pair[0]);
 
-        r = clone_container(spec, pair[1], &c);
+        r = clone_container(c, pair[1]);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the container's namespaces: %m");
-        pair[0] = -EBADF;
-        pair[1] = safe_close(pair[1]);
+        return 0;
+}
 
-        r = parent_handshake(spec, &c);
+int container_create(const struct container_spec *spec, struct container *ret) {
+        struct container c = CONTAINER_NULL;
+        int r;
+
+        c.spec = spec;
+        r = cgroup_prepare(spec->properties, spec->machine, &c.cgroup);
+        if (r >= 0)
+                r = network_prepare(spec->network, spec->machine, &c.network);
+        if (r >= 0)
+                r = container_clone_mounts(&c);
+        if (r >= 0)
+                r = spawn(&c);
+        if (r >= 0)
+                r = parent_handshake(&c);
+        /* Attached in the container by now, or never to be: the container's mount namespace holds
+         * them, and holding them here would keep its mounts alive after it ends. */
+        container_close_mounts(&c);
         if (r < 0) {
-                container_done(&c);
+                container_destroy(&c, true);
                 return r;
         }
-
         *ret = c;
         return 0;
 }
@@ -116,9 +145,14 @@ static void log_exec_failure(const struct handshake_msg *msg, const char *comman
                                 "Check its mode and format (chmod +x, right architecture).", command);
 }
 
-int container_wait_exec(struct container *c, const char *command) {
+int container_start(struct container *c) {
+        const char *command = c->spec->command;
         struct handshake_msg msg;
         int r;
+
+        r = handshake_send(c->handshake_fd, HANDSHAKE_START, -EBADF);
+        if (r < 0)
+                return log_error_errno(r, "Failed to start %s in the container: %m", command);
 
         r = handshake_recv(c->handshake_fd, &msg, NULL);
         c->handshake_fd = safe_close(c->handshake_fd);
@@ -134,7 +168,7 @@ int container_wait_exec(struct container *c, const char *command) {
         else
                 return log_error_errno(-EPROTO, "Handshake out of order: got step %s after %s.",
                                        handshake_step_to_string(msg.step),
-                                       handshake_step_to_string(HANDSHAKE_ROOTFS_READY));
+                                       handshake_step_to_string(HANDSHAKE_START));
         return 0;
 }
 
@@ -144,7 +178,7 @@ int container_signal(struct container *c, int sig) {
         return RET_NERRNO(pidfd_send_signal(c->pidfd, sig, NULL, 0));
 }
 
-void container_done(struct container *c) {
+void container_destroy(struct container *c, bool quiet) {
         if (c->pidfd >= 0) {
                 siginfo_t si;
 
@@ -158,4 +192,10 @@ void container_done(struct container *c) {
         c->console_master = safe_close(c->console_master);
         c->handshake_fd = safe_close(c->handshake_fd);
         c->pid = 0;
+        container_close_mounts(c);
+        network_teardown(c->network);
+        c->network = NULL;
+        /* PID 1 is reaped by now: what the kernel accounted to the container is final. */
+        cgroup_finish(c->cgroup, quiet);
+        c->cgroup = NULL;
 }

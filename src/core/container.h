@@ -5,60 +5,62 @@
 #include <sys/types.h>
 
 #include "core/cgroup.h"
-#include "settings/config.h"
+#include "core/spec.h"
 #include "network/network.h"
-#include "core/seccomp-filter.h"
-#include "core/userns.h"
 
-/* What the container's first process needs, all resolved and validated by the caller beforehand:
- * after clone nothing may fail for a reason the caller could have checked. */
-struct container_spec {
-        const struct config *config;
-        const char *rootfs;      /* absolute path of the tree on the host */
-        const char *hostname;
-        enum console_mode console;
-        char **init_argv;        /* syscon-init's (or, with boot, the tree's init's) argv */
-        char **envp;
-        int tree_fd;             /* the detached clone of the tree (mount_clone_tree()) */
-        const int *bind_fds;     /* per config->mounts entry: its source's detached clone, or -EBADF */
-        int init_fd;             /* syscon-init's sealed memfd, or -EBADF: exec init_argv[0] (boot) */
-        struct userns_range userns; /* count 0: no user namespace */
-        bool idmap_tree;         /* ID-map the tree through the user namespace */
-        int chown_fallback_fd;   /* the tree, to shift on disk if it cannot be ID-mapped, or -EBADF */
-        bool boot;               /* the tree's own init is PID 1: offer it the container interface */
-        bool own_cgroup;         /* placed in a cgroup of its own: its init may manage the subtree */
-        const char *container_uuid;
-        struct cgroup *cgroup;   /* made by cgroup_prepare(); the child joins it before it proceeds */
-        const struct seccomp_program *seccomp; /* loaded last, before the exec of init */
-        struct network *network; /* network_prepare()'s, or NULL */
-};
-
+/* One start of a container spec, in two steps:
+ *
+ *   container_create()  makes the cgroup, the network and fresh clones of the tree and the binds,
+ *                       clones the first process into its namespaces and takes the handshake up to
+ *                       HANDSHAKE_CREATED: every mount, the console and the confinement are in
+ *                       place and the process waits before the exec of its init.
+ *   container_start()   lets it exec (HANDSHAKE_START) and learns whether the exec worked.
+ *
+ * `run` and `boot` take both steps back to back; a runtime that is told to create and start at
+ * different times takes them apart. container_destroy() undoes either. */
 struct container {
+        const struct container_spec *spec;
         pid_t pid;
         int pidfd;
-        int console_master; /* the pty's master, or -EBADF with --console=pipe */
+        int console_master;  /* the pty's master, or -EBADF with --console=pipe */
         int handshake_fd;
+
+        /* What this start has of its own: a new start (a reboot) gets new ones. */
+        struct cgroup *cgroup;
+        struct network *network;
+        int tree_fd;         /* the detached clone of the tree (mount_clone_tree()) */
+        int *bind_fds;       /* per spec->mounts entry: its source's detached clone, or -EBADF */
+        size_t n_bind_fds;
 };
 
-#define CONTAINER_NULL ((struct container) { .pid = 0, .pidfd = -EBADF, .console_master = -EBADF, .handshake_fd = -EBADF })
+#define CONTAINER_NULL                                                                             \
+        ((struct container) {                                                                      \
+                .pidfd = -EBADF, .console_master = -EBADF, .handshake_fd = -EBADF, .tree_fd = -EBADF, \
+        })
 
-/* Clones the container's first process into its namespaces and takes the handshake up to the exec
- * of its init. Logs and returns a negative errno if the container could not be set up; then
- * nothing of it is left. */
-int container_start(const struct container_spec *spec, struct container *ret);
+/* Logs and returns a negative errno if the container could not be created; then nothing of it is
+ * left and *ret is untouched. */
+int container_create(const struct container_spec *spec, struct container *ret);
 
-/* Waits for the outcome of the command's execve(): reports (logs) a command that could not be
- * executed; syscon-init then exits with 126/127/125, which the supervisor passes on. */
-int container_wait_exec(struct container *c, const char *command);
+/* Lets the created container exec its init and waits for the outcome of that execve(): reports
+ * (logs) a command that could not be executed; syscon-init then exits with 126/127/125, which the
+ * supervisor passes on. */
+int container_start(struct container *c);
 
 int container_signal(struct container *c, int sig);
 
-/* Kills what is left of the container, reaps it and closes every fd. */
-void container_done(struct container *c);
+/* Kills what is left of the container, reaps it, removes its network and cgroup (reporting an OOM
+ * kill unless `quiet`) and closes every fd. Idempotent. */
+void container_destroy(struct container *c, bool quiet);
 
-/* The supervisor's setup of a cloned child before it may proceed: ID maps, ID-mapped mounts, and
- * the host ends of its cgroup and network. Defined in container-host.c; logs what fails. */
-int container_host_setup(const struct container_spec *spec, const struct container *c);
+/* The supervisor's part between clone and HANDSHAKE_PARENT_READY (container-host.c): ID maps, the
+ * host ends of the cgroup and the network. Logs what fails. */
+int container_host_setup(const struct container *c);
+
+/* Fresh detached clones of the tree and the bind sources (container-host.c), ID-mapped when the
+ * spec says so through `idmap_userns_fd`. Logs what fails. */
+int container_clone_mounts(struct container *c);
+void container_close_mounts(struct container *c);
 
 /* The child's side: never returns. Defined in container-child.c. */
-_Noreturn void container_child(const struct container_spec *spec, int handshake_fd);
+_Noreturn void container_child(const struct container *c, int handshake_fd);

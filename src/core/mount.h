@@ -3,12 +3,28 @@
 
 #include <stdbool.h>
 
-#include "settings/config.h"
+#include <stddef.h>
 
 /* The container's mount table, built with the new mount API inside the container's own mount
  * namespace: every target is resolved inside the tree (rootfs.h) and mounted on by fd, never by a
  * path string the tree could redirect. All functions return 0 or a negative errno and do not log:
  * the container's setup sequence names the step that failed. */
+
+/* One --bind, --bind-ro or --tmpfs entry, its paths checked and normalized. */
+enum custom_mount_type {
+        CUSTOM_MOUNT_BIND,
+        CUSTOM_MOUNT_BIND_READ_ONLY,
+        CUSTOM_MOUNT_TMPFS,
+};
+
+struct custom_mount {
+        enum custom_mount_type type;
+        char *source;  /* host path (bind) or NULL (tmpfs) */
+        char *target;  /* absolute path inside the container, normalized */
+        char *options; /* tmpfs options, or NULL */
+        bool recursive; /* bind: rbind (default) or norbind */
+        bool idmap;     /* bind with user namespaces: ID-mapped through the container's range, or not */
+};
 
 /* Stops mount events from propagating between the host and the container, both ways. */
 int mount_make_private(void);

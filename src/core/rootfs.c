@@ -29,6 +29,20 @@ int rootfs_open(int root_fd, const char *path, int flags) {
         return openat2_in_root(root_fd, path, flags);
 }
 
+int rootfs_open_regular(int root_fd, const char *path) {
+        /* O_NONBLOCK: opening a FIFO put in the file's place must not hang the launcher. */
+        _cleanup_close_ int fd = openat2_in_root(root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+        struct stat st;
+
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        return TAKE_FD(fd);
+}
+
 static int check_target(int fd, enum rootfs_target_kind kind) {
         struct stat st;
 

@@ -21,3 +21,7 @@ int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind ki
 /* Opens an existing `path` inside the tree with `flags` (O_CLOEXEC is added). Returns the fd or a
  * negative errno. */
 int rootfs_open(int root_fd, const char *path, int flags);
+
+/* Opens an existing regular file inside the tree for reading, its symlinks resolved inside the tree;
+ * -EBADFD when it is anything else (a FIFO, a device, a directory), without blocking on it. */
+int rootfs_open_regular(int root_fd, const char *path);

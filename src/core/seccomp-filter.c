@@ -227,12 +227,12 @@ static int plan_set(struct plan *p, const char *item, enum plan_state state) {
 }
 
 /* The user's rules of one layer; within a layer, as in nspawn, a denial beats an allowance. */
-static int plan_add_layer(struct plan *p, const struct security_settings *s, bool from_profile) {
+static int plan_add_layer(struct plan *p, const struct seccomp_rules *rules, bool from_profile) {
         int r;
 
         for (int deny = 0; deny <= 1; deny++)
-                for (size_t i = 0; i < s->n_syscall_rules; i++) {
-                        const struct syscall_rule *rule = s->syscall_rules + i;
+                for (size_t i = 0; i < rules->n_rules; i++) {
+                        const struct syscall_rule *rule = rules->rules + i;
 
                         if (rule->from_profile != from_profile || rule->deny != deny)
                                 continue;
@@ -243,8 +243,8 @@ static int plan_add_layer(struct plan *p, const struct security_settings *s, boo
         return 0;
 }
 
-static int plan_build(const struct config *c, struct plan *ret) {
-        uint64_t caps = capability_retained(c);
+static int plan_build(const struct seccomp_rules *rules, struct plan *ret) {
+        uint64_t caps = rules->capabilities;
         struct plan p = {};
         int r = 0;
 
@@ -252,9 +252,9 @@ static int plan_build(const struct config *c, struct plan *ret) {
                 if (default_deny[i].unless == ALWAYS || !(caps & CAPABILITY_BIT(default_deny[i].unless)))
                         r = plan_set(&p, default_deny[i].item, PLAN_DENY);
         if (r >= 0)
-                r = plan_add_layer(&p, &c->security, true);
+                r = plan_add_layer(&p, rules, true);
         if (r >= 0)
-                r = plan_add_layer(&p, &c->security, false);
+                r = plan_add_layer(&p, rules, false);
         if (r < 0) {
                 plan_done(&p);
                 return r;
@@ -270,12 +270,12 @@ static bool has_argument_rule(const char *syscall) {
         return false;
 }
 
-int seccomp_filter_verdict(const struct config *c, const char *name, enum syscall_verdict *ret) {
+int seccomp_filter_verdict(const struct seccomp_rules *rules, const char *name, enum syscall_verdict *ret) {
         struct plan p;
         enum plan_state state;
         int r;
 
-        r = plan_build(c, &p);
+        r = plan_build(rules, &p);
         if (r < 0)
                 return r;
         state = plan_state_of(&p, name);
@@ -316,17 +316,18 @@ static const char *first_denied(const struct plan *p, const char *const (*names)
         return NULL;
 }
 
-int seccomp_filter_init_conflict(const struct config *c, const char **ret) {
+int seccomp_filter_init_conflict(const struct seccomp_rules *rules, bool with_user, bool with_chdir,
+                                 const char **ret) {
         struct plan p;
         int r;
 
-        r = plan_build(c, &p);
+        r = plan_build(rules, &p);
         if (r < 0)
                 return r;
         *ret = first_denied(&p, init_syscalls, ELEMENTSOF(init_syscalls));
-        if (!*ret && c->user)
+        if (!*ret && with_user)
                 *ret = first_denied(&p, init_user_syscalls, ELEMENTSOF(init_user_syscalls));
-        if (!*ret && c->working_directory)
+        if (!*ret && with_chdir)
                 *ret = first_denied(&p, init_chdir_syscalls, ELEMENTSOF(init_chdir_syscalls));
         plan_done(&p);
         return 0;
@@ -547,11 +548,11 @@ static int compile_plan_cached(const struct plan *p, int cache_dir_fd, struct se
         return 0;
 }
 
-int seccomp_filter_build(const struct config *c, int cache_dir_fd, struct seccomp_program *ret) {
+int seccomp_filter_build(const struct seccomp_rules *rules, int cache_dir_fd, struct seccomp_program *ret) {
         struct plan p;
         int r;
 
-        r = plan_build(c, &p);
+        r = plan_build(rules, &p);
         if (r < 0)
                 return r;
         r = cache_dir_fd >= 0 ? compile_plan_cached(&p, cache_dir_fd, ret) : compile_plan(&p, ret);

@@ -3,10 +3,25 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
-
-#include "settings/config.h"
+#include <stddef.h>
+#include <stdint.h>
 
 /* (Not seccomp.h: that name is libseccomp's header, and src/ is on the include path.) */
+
+/* One --system-call-filter= word: a system call or an @group, allowed or denied. */
+struct syscall_rule {
+        char *name;
+        bool deny;
+        bool from_profile; /* the command line overrides the profile (a later rule wins) */
+};
+
+/* What a container's filter is built from: the user's rules (the profile's first, then the command
+ * line's) and the bounding set it keeps, which decides the default deny list. */
+struct seccomp_rules {
+        const struct syscall_rule *rules;
+        size_t n_rules;
+        uint64_t capabilities;
+};
 
 /* What the container's filter does with one system call, after the default deny list (which
  * depends on the capabilities the container keeps), the profile and the command line. */
@@ -23,12 +38,14 @@ bool seccomp_filter_name_is_valid(const char *name);
 const char *seccomp_filter_group_list(void);
 
 /* The verdict for `name` (a system call) in this container. -ENOMEM on allocation failure. */
-int seccomp_filter_verdict(const struct config *c, const char *name, enum syscall_verdict *ret);
+int seccomp_filter_verdict(const struct seccomp_rules *rules, const char *name, enum syscall_verdict *ret);
 
-/* The first system call that syscon-init, PID 1 of `syscon run`, needs with these options and the
- * filter denies (a name from --system-call-filter= or the profile), or NULL. -ENOMEM on allocation
+/* The first system call that syscon-init, PID 1 of `syscon run`, needs (with --user and --chdir if
+ * `with_user`, `with_chdir`) and the filter denies (a name from --system-call-filter= or the
+ * profile), or NULL. -ENOMEM on allocation
  * failure. */
-int seccomp_filter_init_conflict(const struct config *c, const char **ret);
+int seccomp_filter_init_conflict(const struct seccomp_rules *rules, bool with_user, bool with_chdir,
+                                 const char **ret);
 
 /* The container's filter as a BPF program, built on the host before the container is cloned (so
  * that the child only loads it, and a failure leaves nothing behind). With `cache_dir_fd` (else
@@ -39,7 +56,7 @@ struct seccomp_program {
         unsigned short len;
 };
 
-int seccomp_filter_build(const struct config *c, int cache_dir_fd, struct seccomp_program *ret);
+int seccomp_filter_build(const struct seccomp_rules *rules, int cache_dir_fd, struct seccomp_program *ret);
 
 void seccomp_program_done(struct seccomp_program *p);
 

@@ -46,9 +46,3 @@ int network_option_parse(struct network_config *nc, enum network_option option, 
 int network_options_verify(const struct network_config *nc);
 void network_options_help(void);
 void network_config_done(struct network_config *nc);
-
-/* Whether the container gets a network namespace of its own (then it also gets CAP_NET_ADMIN). */
-bool network_is_private(const struct config *c);
-bool network_config_is_private(const struct network_config *nc);
-/* Whether the container gets a veth link "host0". */
-bool network_has_veth(const struct network_config *nc);

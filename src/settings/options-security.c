@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/capability.h>
 
 #include "core/capability.h"
 #include "basic/log.h"
@@ -252,4 +253,22 @@ void security_settings_done(struct security_settings *s) {
         free(s->syscall_rules);
         free(s->profile);
         *s = (struct security_settings) {};
+}
+
+uint64_t security_capabilities(const struct config *c) {
+        uint64_t set = capability_default_set();
+
+        /* As nspawn: administering a network namespace of its own is the container's business;
+         * with the host's network, CAP_NET_ADMIN would be the host's routes and firewall. */
+        if (network_config_is_private(&c->network))
+                set |= CAPABILITY_BIT(CAP_NET_ADMIN);
+        return (set | c->security.capability_add) & ~c->security.capability_drop;
+}
+
+struct seccomp_rules security_seccomp_rules(const struct config *c) {
+        return (struct seccomp_rules) {
+                .rules = c->security.syscall_rules,
+                .n_rules = c->security.n_syscall_rules,
+                .capabilities = security_capabilities(c),
+        };
 }

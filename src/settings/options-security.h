@@ -34,3 +34,10 @@ int options_security_finish(struct config *c);
 void options_security_help(void);
 
 void security_settings_done(struct security_settings *s);
+
+/* The bounding set for this container: the default, CAP_NET_ADMIN with a network namespace of its
+ * own, then --capability= added and --drop-capability= removed. */
+uint64_t security_capabilities(const struct config *c);
+
+/* What the container's system call filter is built from. */
+struct seccomp_rules security_seccomp_rules(const struct config *c);

@@ -1,147 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "verbs/boot.h"
-#include "settings/environ.h"
 #include "basic/exit-status.h"
-#include "core/launch.h"
 #include "basic/log.h"
-#include "core/passwd.h"
-#include "core/rootfs.h"
-
-/* Where systemd-nspawn looks, in its order. */
-static const char *const init_candidates[] = {
-        "/usr/lib/systemd/systemd",
-        "/lib/systemd/systemd",
-        "/sbin/init",
-};
-
-/* An executable regular file at `path` inside the tree, its symlinks resolved inside it. */
-static int open_executable(int rootfs_fd, const char *path) {
-        _cleanup_close_ int fd = rootfs_open(rootfs_fd, path, O_PATH);
-        struct stat st;
-
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EISDIR;
-        if (!(st.st_mode & 0111))
-                return -EACCES;
-        return TAKE_FD(fd);
-}
-
-static int find_init(const struct config *c, const struct launch *l, const char **ret_path, int *ret_fd) {
-        int fd;
-
-        if (c->init) {
-                fd = open_executable(l->rootfs_fd, c->init);
-                if (fd < 0)
-                        return log_error_errno(fd, "Cannot boot %s with --init=%s: %m inside the tree. "
-                                               "Give the path of an executable inside the tree.",
-                                               l->rootfs, c->init);
-                *ret_path = c->init;
-                *ret_fd = fd;
-                return 0;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(init_candidates); i++) {
-                fd = open_executable(l->rootfs_fd, init_candidates[i]);
-                if (fd >= 0) {
-                        *ret_path = init_candidates[i];
-                        *ret_fd = fd;
-                        return 0;
-                }
-        }
-        return log_error_errno(-ENOENT, "%s has no init to boot (looked for %s, %s and %s). To run a "
-                               "single command in it, use \"syscon run %s COMMAND\"; to boot another "
-                               "init, name it with --init=PATH.", l->rootfs, init_candidates[0],
-                               init_candidates[1], init_candidates[2], l->rootfs);
-}
-
-static int check_os_release(const struct launch *l) {
-        _cleanup_close_ int a = rootfs_open(l->rootfs_fd, "/etc/os-release", O_PATH);
-        _cleanup_close_ int b = a >= 0 ? -EBADF : rootfs_open(l->rootfs_fd, "/usr/lib/os-release", O_PATH);
-
-        if (a < 0 && b < 0)
-                return log_error_errno(-ENOENT, "%s has no /etc/os-release or /usr/lib/os-release, so "
-                                       "it does not look like an operating system tree to boot. To run "
-                                       "a single command in it, use \"syscon run %s COMMAND\".",
-                                       l->rootfs, l->rootfs);
-        return 0;
-}
-
-/* The signal each init takes as "shut down cleanly": systemd's SIGRTMIN+3, busybox init's SIGUSR2
- * (poweroff), sysvinit's SIGINT (its ctrlaltdel action; the reboot that Debian's inittab makes of it
- * ends the container, because a stop was asked for). */
-static int default_kill_signal(int init_fd) {
-        char link[64], target[PATH_MAX];
-        ssize_t n;
-
-        snprintf(link, sizeof link, "/proc/self/fd/%d", init_fd);
-        n = readlink(link, target, sizeof target - 1);
-        if (n < 0)
-                return SIGRTMIN + 3;
-        target[n] = 0;
-        const char *name = basename(target);
-        if (streq(name, "busybox"))
-                return SIGUSR2;
-        if (streq(name, "init"))
-                return SIGINT;
-        return SIGRTMIN + 3;
-}
-
-static int build_init_argv(const struct config *c, const char *init, struct launch *l) {
-        size_t n = 0;
-        _cleanup_(strv_freep) char **argv = calloc(c->argc + 2, sizeof(char *));
-        int r;
-
-        if (!argv)
-                return -ENOMEM;
-        r = strv_push_printf(argv, &n, "%s", init);
-        for (size_t i = 0; r >= 0 && i < c->argc; i++)
-                r = strv_push_printf(argv, &n, "%s", c->argv[i]);
-        if (r < 0)
-                return r;
-        l->init_argv = TAKE_PTR(argv);
-        l->command = l->init_argv[0];
-        return 0;
-}
-
-static int prepare(struct config *c, struct launch *l) {
-        _cleanup_close_ int init_fd = -EBADF;
-        struct user_identity root;
-        const char *init = NULL;
-        int r;
-
-        r = launch_resolve(c, l);
-        if (r >= 0)
-                r = find_init(c, l, &init, &init_fd);
-        if (r >= 0)
-                r = check_os_release(l);
-        if (r < 0)
-                return r;
-
-        user_identity_root(&root);
-        r = build_init_argv(c, init, l);
-        if (r >= 0)
-                r = environ_build(c, &root, l->container_uuid, launch_term(l), &l->envp);
-        if (r < 0)
-                return log_error_errno(r, "Failed to build init's command line and environment: %m");
-
-        l->kill_signal = c->kill_signal ?: default_kill_signal(init_fd);
-        /* A booted init gets only the signals a container manager sends; SIGHUP or SIGUSR1 to
-         * syscon are not meant for the guest's PID 1. */
-        l->forward_signals = false;
-        return launch_userns_prepare(c, l->rootfs_fd, l->rootfs, &l->userns);
-}
+#include "core/lifecycle.h"
+#include "settings/resolve.h"
+#include "verbs/boot.h"
 
 enum boot_end {
         BOOT_END_EXIT,
@@ -161,19 +25,19 @@ static enum boot_end boot_end(const struct supervisor_result *res, int *ret_stat
         return BOOT_END_EXIT;
 }
 
-int verb_boot(struct config *c) {
-        struct launch l = LAUNCH_NULL;
+int verb_boot(const struct config *c) {
+        struct container_spec spec = CONTAINER_SPEC_NULL;
         struct supervisor_result result;
         int r, status = EXIT_LAUNCHER_ERROR;
 
-        r = prepare(c, &l);
+        r = settings_resolve(c, &spec);
         while (r >= 0) {
-                r = launch_once(c, &l, &result);
+                r = container_run(&spec, &result);
                 if (r < 0 || boot_end(&result, &status) == BOOT_END_EXIT)
                         break;
-                if (!c->quiet)
-                        log_info("Container %s is rebooting.", c->machine);
+                if (!spec.quiet)
+                        log_info("Container %s is rebooting.", spec.machine);
         }
-        launch_done(&l);
+        container_spec_done(&spec);
         return r < 0 ? EXIT_LAUNCHER_ERROR : status;
 }

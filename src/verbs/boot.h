@@ -6,4 +6,4 @@
 /* `syscon boot`: boots the tree's own init as PID 1 and supervises it, booting it again when the
  * guest reboots. Returns the exit status for the caller: 0 after a poweroff or halt, the guest's
  * `systemctl exit N`, 128+N when PID 1 died of signal N, 125 for a launcher error. */
-int verb_boot(struct config *c);
+int verb_boot(const struct config *c);

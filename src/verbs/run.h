@@ -6,4 +6,4 @@
 /* `syscon run`: starts the container described by `c` and supervises it. Returns the exit status
  * for the caller: the command's, 125 for a launcher error, 126/127 for a command that could not be
  * executed. */
-int verb_run(struct config *c);
+int verb_run(const struct config *c);

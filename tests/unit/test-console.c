@@ -224,11 +224,11 @@ static void test_mode_resolve(void **state) {
         /* cmocka reports on stdout, so nothing is asserted until it is back. */
         dup2(f->term_slave, STDIN_FILENO);
         dup2(f->term_slave, STDOUT_FILENO);
-        tty_run = console_mode_resolve(CONSOLE_AUTO, VERB_RUN);
-        tty_boot = console_mode_resolve(CONSOLE_AUTO, VERB_BOOT);
+        tty_run = console_mode_resolve(CONSOLE_AUTO, CONSOLE_PIPE);
+        tty_boot = console_mode_resolve(CONSOLE_AUTO, CONSOLE_READ_ONLY);
         dup2(p[1], STDOUT_FILENO);
-        pipe_run = console_mode_resolve(CONSOLE_AUTO, VERB_RUN);
-        pipe_boot = console_mode_resolve(CONSOLE_AUTO, VERB_BOOT);
+        pipe_run = console_mode_resolve(CONSOLE_AUTO, CONSOLE_PIPE);
+        pipe_boot = console_mode_resolve(CONSOLE_AUTO, CONSOLE_READ_ONLY);
         dup2(saved_in, STDIN_FILENO);
         dup2(saved_out, STDOUT_FILENO);
         close(saved_in);
@@ -240,10 +240,10 @@ static void test_mode_resolve(void **state) {
         assert_int_equal(tty_boot, CONSOLE_INTERACTIVE);
         assert_int_equal(pipe_run, CONSOLE_PIPE);
         assert_int_equal(pipe_boot, CONSOLE_READ_ONLY);
-        assert_int_equal(console_mode_resolve(CONSOLE_READ_ONLY, VERB_RUN), CONSOLE_READ_ONLY);
-        assert_int_equal(console_mode_resolve(CONSOLE_PASSIVE, VERB_BOOT), CONSOLE_PASSIVE);
-        assert_int_equal(console_mode_resolve(CONSOLE_PIPE, VERB_BOOT), CONSOLE_PIPE);
-        assert_int_equal(console_mode_resolve(CONSOLE_INTERACTIVE, VERB_RUN), CONSOLE_INTERACTIVE);
+        assert_int_equal(console_mode_resolve(CONSOLE_READ_ONLY, CONSOLE_PIPE), CONSOLE_READ_ONLY);
+        assert_int_equal(console_mode_resolve(CONSOLE_PASSIVE, CONSOLE_READ_ONLY), CONSOLE_PASSIVE);
+        assert_int_equal(console_mode_resolve(CONSOLE_PIPE, CONSOLE_READ_ONLY), CONSOLE_PIPE);
+        assert_int_equal(console_mode_resolve(CONSOLE_INTERACTIVE, CONSOLE_PIPE), CONSOLE_INTERACTIVE);
 }
 
 static void test_bad_mode(void **state) {

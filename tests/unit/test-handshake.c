@@ -12,6 +12,7 @@
 
 #include "basic/handshake.h"
 #include "basic/log.h"
+#include "capture.h"
 
 static int pair[2];
 
@@ -29,7 +30,8 @@ static int teardown(void **state) {
 static void test_step_names(void **state) {
         assert_string_equal(handshake_step_to_string(HANDSHAKE_PARENT_READY), "parent-ready");
         assert_string_equal(handshake_step_to_string(HANDSHAKE_CONSOLE), "console");
-        assert_string_equal(handshake_step_to_string(HANDSHAKE_ROOTFS_READY), "rootfs-ready");
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_CREATED), "created");
+        assert_string_equal(handshake_step_to_string(HANDSHAKE_START), "start");
         assert_string_equal(handshake_step_to_string(HANDSHAKE_ERROR), "error");
         assert_string_equal(handshake_step_to_string(HANDSHAKE_EXEC_FAILED), "exec-failed");
         assert_string_equal(handshake_step_to_string(_HANDSHAKE_STEP_MAX), "invalid");
@@ -37,14 +39,14 @@ static void test_step_names(void **state) {
 
 static void test_steps_in_order(void **state) {
         assert_int_equal(handshake_send(pair[1], HANDSHAKE_PARENT_READY, -EBADF), 0);
-        assert_int_equal(handshake_send(pair[1], HANDSHAKE_ROOTFS_READY, -EBADF), 0);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_PARENT_READY, NULL), 0);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_ROOTFS_READY, NULL), 0);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_CREATED, -EBADF), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_PARENT_READY, NULL, NULL), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CREATED, NULL, NULL), 0);
 }
 
 static void test_out_of_order(void **state) {
-        assert_int_equal(handshake_send(pair[1], HANDSHAKE_ROOTFS_READY, -EBADF), 0);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, NULL), -EPROTO);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_CREATED, -EBADF), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, NULL, NULL), -EPROTO);
 }
 
 static void test_fd_passing(void **state) {
@@ -53,7 +55,7 @@ static void test_fd_passing(void **state) {
 
         assert_true(fd >= 0);
         assert_int_equal(handshake_send(pair[1], HANDSHAKE_CONSOLE, fd), 0);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, &got), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, &got, NULL), 0);
         assert_true(got >= 0);
         assert_int_not_equal(got, fd);
         assert_int_equal(fstat(fd, &a), 0);
@@ -69,8 +71,8 @@ static void test_fd_on_wrong_step_is_closed(void **state) {
         int lowest_free = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 
         safe_close(lowest_free);
-        assert_int_equal(handshake_send(pair[1], HANDSHAKE_ROOTFS_READY, fd), 0);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, &got), -EPROTO);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_CREATED, fd), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CONSOLE, &got, NULL), -EPROTO);
         assert_int_equal(got, 12345);
         /* The fd that came with the wrong step was received and closed again, not leaked: the
          * lowest free number is still free. */
@@ -90,7 +92,31 @@ static void test_error_carries_errno_and_text(void **state) {
         assert_string_equal(msg.text, "Failed to mount /proc");
 
         assert_int_equal(handshake_send_error(pair[1], -EACCES, "denied"), -EACCES);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_ROOTFS_READY, NULL), -EACCES);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CREATED, NULL, NULL), -EACCES);
+}
+
+/* The child waits with handshake_expect() and has nobody to log to: whatever goes wrong, the
+ * parent reports it, so nothing may reach the terminal from here as if the parent had said it. */
+static void test_expect_never_logs(void **state) {
+        struct handshake_msg msg;
+        struct capture cap;
+        char *text;
+
+        log_set_max_level(LOG_LEVEL_DEBUG);
+        capture_start(&cap, STDERR_FILENO);
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_CONSOLE, -EBADF), 0);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_START, NULL, &msg), -EPROTO);
+        assert_int_equal(msg.step, HANDSHAKE_CONSOLE);
+        handshake_send_error(pair[1], -EACCES, "denied");
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_START, NULL, &msg), -EACCES);
+        assert_string_equal(msg.text, "denied");
+        pair[1] = safe_close(pair[1]);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_START, NULL, NULL), -ECONNRESET);
+        fputs("end\n", stderr);
+        text = capture_stop(&cap);
+        log_set_max_level(LOG_LEVEL_ERROR);
+        assert_string_equal(text, "end\n");
+        free(text);
 }
 
 static void test_long_text_is_truncated(void **state) {
@@ -109,7 +135,7 @@ static void test_eof(void **state) {
 
         pair[1] = safe_close(pair[1]);
         assert_int_equal(handshake_recv(pair[0], &msg, NULL), 0);
-        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_ROOTFS_READY, NULL), -ECONNRESET);
+        assert_int_equal(handshake_expect(pair[0], HANDSHAKE_CREATED, NULL, NULL), -ECONNRESET);
 }
 
 static void test_bad_messages(void **state) {
@@ -137,6 +163,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_steps_in_order, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fd_passing, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_expect_never_logs, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fd_on_wrong_step_is_closed, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_error_carries_errno_and_text, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_long_text_is_truncated, setup, teardown),

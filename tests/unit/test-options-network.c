@@ -64,12 +64,12 @@ static void test_none(void **state) {
         struct config c = {};
 
         PARSE_OK(&c, "-q");
-        assert_false(network_is_private(&c));
+        assert_false(network_config_is_private(&c.network));
         assert_false(network_has_veth(&c.network));
         config_done(&c);
 
         PARSE_OK(&c, "--private-network");
-        assert_true(network_is_private(&c));
+        assert_true(network_config_is_private(&c.network));
         assert_false(network_has_veth(&c.network));
         config_done(&c);
 }
@@ -85,7 +85,7 @@ static void test_implied_private(void **state) {
                 struct config c = {};
 
                 PARSE_OK(&c, (char *) options[i]);
-                assert_true(network_is_private(&c));
+                assert_true(network_config_is_private(&c.network));
                 assert_int_equal(network_has_veth(&c.network), i < 4);
                 config_done(&c);
         }

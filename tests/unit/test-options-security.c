@@ -14,6 +14,7 @@
 
 #include "core/capability.h"
 #include "settings/options.h"
+#include "settings/options-security.h"
 #include "settings/profile.h"
 
 /* --capability=, --drop-capability=, --no-new-privileges=, --system-call-filter=, --profile=,
@@ -94,7 +95,7 @@ static void test_defaults(void **state) {
         assert_false(c.security.no_new_privileges_set);
         assert_int_equal(c.security.n_syscall_rules, 0);
         assert_null(c.security.profile);
-        assert_int_equal(capability_retained(&c), capability_default_set());
+        assert_int_equal(security_capabilities(&c), capability_default_set());
         config_done(&c);
 }
 
@@ -129,12 +130,12 @@ static void test_drop_capability(void **state) {
 
         PARSE_OK(&c, "--drop-capability=CAP_SYS_ADMIN,CAP_MKNOD");
         assert_int_equal(c.security.capability_drop, CAPABILITY_BIT(CAP_SYS_ADMIN) | CAPABILITY_BIT(CAP_MKNOD));
-        assert_int_equal(capability_retained(&c), capability_default_set() &
+        assert_int_equal(security_capabilities(&c), capability_default_set() &
                          ~(CAPABILITY_BIT(CAP_SYS_ADMIN) | CAPABILITY_BIT(CAP_MKNOD)));
         config_done(&c);
 
         PARSE_OK(&c, "--drop-capability=all", "--capability=CAP_CHOWN");
-        assert_int_equal(capability_retained(&c), 0);
+        assert_int_equal(security_capabilities(&c), 0);
         config_done(&c);
 
         FAILS_NAMING("Invalid --drop-capability= value \"CAP_NOPE\"", "--drop-capability=CAP_NOPE");
@@ -162,16 +163,16 @@ static void test_retained(void **state) {
         assert_false(capability_default_set() & CAPABILITY_BIT(CAP_NET_ADMIN));
 
         PARSE_OK(&c, "--private-network");
-        assert_int_equal(capability_retained(&c), capability_default_set() | CAPABILITY_BIT(CAP_NET_ADMIN));
+        assert_int_equal(security_capabilities(&c), capability_default_set() | CAPABILITY_BIT(CAP_NET_ADMIN));
         config_done(&c);
 
         PARSE_OK(&c, "--private-network", "--drop-capability=CAP_NET_ADMIN");
-        assert_int_equal(capability_retained(&c), capability_default_set());
+        assert_int_equal(security_capabilities(&c), capability_default_set());
         config_done(&c);
 
         /* a drop wins over an add, whatever the order (as nspawn) */
         PARSE_OK(&c, "--drop-capability=CAP_SYS_TIME", "--capability=CAP_SYS_TIME,CAP_SYS_MODULE");
-        assert_int_equal(capability_retained(&c), capability_default_set() | CAPABILITY_BIT(CAP_SYS_MODULE));
+        assert_int_equal(security_capabilities(&c), capability_default_set() | CAPABILITY_BIT(CAP_SYS_MODULE));
         config_done(&c);
 }
 
@@ -276,7 +277,7 @@ static void test_profile(void **state) {
         /* the command line wins, wherever --profile= stands */
         PARSE_OK(&c, "--capability=CAP_MKNOD", "--drop-capability=CAP_SYS_TIME", "--no-new-privileges=no",
                  "--system-call-filter=mount", arg);
-        assert_int_equal(capability_retained(&c), (capability_default_set() & ~CAPABILITY_BIT(CAP_SYS_ADMIN)));
+        assert_int_equal(security_capabilities(&c), (capability_default_set() & ~CAPABILITY_BIT(CAP_SYS_ADMIN)));
         assert_false(c.security.no_new_privileges);
         assert_int_equal(c.security.n_syscall_rules, 3);
         check_rule(c.security.syscall_rules + 0, "mount", false, false);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "settings/options.h"
+#include "settings/options-security.h"
 #include "core/seccomp-cache.h"
 #include "core/seccomp-filter.h"
 
@@ -38,7 +39,8 @@ static int setup(void **state) {
         f->dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         assert_true(f->dir_fd >= 0);
         assert_int_equal(options_parse(VERB_RUN, 3, argv, &c), 0);
-        assert_int_equal(seccomp_filter_build(&c, -EBADF, &f->program), 0);
+        const struct seccomp_rules rules = security_seccomp_rules(&c);
+        assert_int_equal(seccomp_filter_build(&rules, -EBADF, &f->program), 0);
         config_done(&c);
         assert_int_equal(seccomp_cache_key("-getpid\n", &f->key), 0);
         *state = f;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "settings/options.h"
+#include "settings/options-security.h"
 #include "core/seccomp-filter.h"
 
 /* The filter's decisions, from options as a user gives them; and the BPF it builds (not loaded:
@@ -29,7 +30,9 @@ static void parse(struct config *c, char **argv) {
 static enum syscall_verdict verdict(const struct config *c, const char *name) {
         enum syscall_verdict v;
 
-        assert_int_equal(seccomp_filter_verdict(c, name, &v), 0);
+        const struct seccomp_rules rules = security_seccomp_rules(c);
+
+        assert_int_equal(seccomp_filter_verdict(&rules, name, &v), 0);
         return v;
 }
 
@@ -155,10 +158,11 @@ static void test_names(void **state) {
 }
 
 static size_t program_length(const struct config *c) {
+        const struct seccomp_rules rules = security_seccomp_rules(c);
         struct seccomp_program p = {};
         size_t len;
 
-        assert_int_equal(seccomp_filter_build(c, -EBADF, &p), 0);
+        assert_int_equal(seccomp_filter_build(&rules, -EBADF, &p), 0);
         assert_non_null(p.filter);
         len = p.len;
         seccomp_program_done(&p);
@@ -205,7 +209,8 @@ static void test_init_conflict(void **state) {
                         PARSE(&c, cases[i].option, cases[i].more);
                 else
                         PARSE(&c, cases[i].option);
-                assert_int_equal(seccomp_filter_init_conflict(&c, &denied), 0);
+                const struct seccomp_rules rules = security_seccomp_rules(&c);
+                assert_int_equal(seccomp_filter_init_conflict(&rules, c.user, c.working_directory, &denied), 0);
                 if (cases[i].denied)
                         assert_string_equal(denied, cases[i].denied);
                 else
