@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "network/network-internal.h"
 #include "network/network-name.h"
-#include "settings/options-network.h"
 
 /* The child's part, inside the container's network namespace before pivot_root: what the
  * container's own tools would otherwise have to do before anything in it can talk. */

@@ -7,7 +7,6 @@
 #include "basic/log.h"
 #include "network/network-internal.h"
 #include "network/network-name.h"
-#include "settings/options-network.h"
 
 /* The supervisor's part after clone: links on the host and the container's ends of them in its
  * network namespace, before the child goes on. */

@@ -6,7 +6,6 @@
 #include "basic/log.h"
 #include "network/network-internal.h"
 #include "network/network-name.h"
-#include "settings/options-network.h"
 
 /* Host side before clone and after the container: validation against the host's links, the stale
  * links of a dead syscon, and the teardown. */

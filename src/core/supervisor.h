@@ -3,7 +3,7 @@
 
 #include <signal.h>
 
-#include "settings/config.h"
+#include "core/console.h"
 #include "core/container.h"
 
 /* The signals the supervisor handles: block them before the container is cloned, so that none is
