@@ -12,6 +12,7 @@
 #include "basic/handshake.h"
 #include "basic/log.h"
 #include "core/container.h"
+#include "core/userns-chown.h"
 
 static unsigned long namespace_flags(const struct container_spec *spec) {
         /* No CLONE_NEWCGROUP: the child unshares its cgroup namespace once the supervisor has moved
@@ -117,6 +118,9 @@ int container_create(const struct container_spec *spec, struct container *ret) {
         r = cgroup_prepare(spec->properties, spec->machine, &c.cgroup);
         if (r >= 0)
                 r = network_prepare(spec->network, spec->machine, &c.network);
+        /* After every check of the host, so that a refused start leaves the tree as it was. */
+        if (r >= 0 && spec->shift_tree)
+                r = userns_chown_tree_to(spec->rootfs_fd, spec->userns.base, spec->userns.count);
         if (r >= 0)
                 r = container_clone_mounts(&c);
         if (r >= 0)

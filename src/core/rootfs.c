@@ -72,6 +72,16 @@ static int create_component(int parent_fd, const char *name, enum rootfs_target_
         return 0;
 }
 
+int rootfs_check_target(int root_fd, const char *path, enum rootfs_target_kind kind) {
+        _cleanup_close_ int fd = openat2_in_root(root_fd, path, O_PATH | O_NOFOLLOW);
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return fd;
+        return check_target(fd, kind);
+}
+
 int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind kind) {
         _cleanup_close_ int fd = -EBADF;
         int r;

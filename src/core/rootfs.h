@@ -18,6 +18,10 @@ enum rootfs_target_kind {
  * with -ENOTDIR or -EISDIR. Returns the fd, or a negative errno. */
 int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind kind);
 
+/* What rootfs_open_target() would refuse, without creating anything: 0 when `path` is missing or
+ * of the right kind, else -ELOOP, -ENOTDIR or -EISDIR as it would. */
+int rootfs_check_target(int root_fd, const char *path, enum rootfs_target_kind kind);
+
 /* Opens an existing `path` inside the tree with `flags` (O_CLOEXEC is added). Returns the fd or a
  * negative errno. */
 int rootfs_open(int root_fd, const char *path, int flags);

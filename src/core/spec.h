@@ -45,6 +45,8 @@ struct container_spec {
                                        * are on disk: the identity range, or a tree shifted before) */
         int idmap_userns_fd;          /* a user namespace with the container's maps, for ID-mapped
                                        * mounts (made before the container's own exists), or -EBADF */
+        bool shift_tree;              /* shift the tree's ownership on disk to the range before the
+                                       * container is cloned */
 
         /* PID 1. */
         char **init_argv;             /* syscon-init's argv, or the booted init's */

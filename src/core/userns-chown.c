@@ -221,12 +221,9 @@ int userns_tree_shift_base(int tree_fd, uint32_t *ret) {
         return 0;
 }
 
-int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count) {
-        struct shift s = { .from = from_base, .to = to_base, .count = count };
+int userns_chown_check(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count) {
         uint32_t to_last = to_base + (count - 1);
         struct statvfs sv;
-        struct statx sx;
-        int r, fd;
 
         if (from_base == to_base || count == 0)
                 return 0;
@@ -242,6 +239,19 @@ int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_
                                        "shift its ownership to %" PRIu32 "..%" PRIu32 "; use "
                                        "--private-users-ownership=map, or make the tree writable.",
                                        to_base, to_last);
+        return 0;
+}
+
+int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count) {
+        struct shift s = { .from = from_base, .to = to_base, .count = count };
+        struct statx sx;
+        int r, fd;
+
+        if (from_base == to_base || count == 0)
+                return 0;
+        r = userns_chown_check(tree_fd, from_base, to_base, count);
+        if (r < 0)
+                return r;
         r = stat_fd(tree_fd, &sx);
         if (r < 0)
                 return log_error_errno(r, "Failed to examine the tree's root directory: %m");
@@ -258,7 +268,7 @@ int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_
         if (r < 0)
                 return log_error_errno(r, "Failed to shift the ownership of the tree's root directory: %m");
         log_debug("Shifted the tree's ownership from %" PRIu32 "..%" PRIu32 " to %" PRIu32 "..%" PRIu32 ".",
-                  from_base, from_base + (count - 1), to_base, to_last);
+                  from_base, from_base + (count - 1), to_base, to_base + (count - 1));
         return 0;
 }
 

@@ -23,6 +23,10 @@ int userns_tree_shift_base(int tree_fd, uint32_t *ret);
  * every failure itself: the caller only returns the error. Holds one fd per directory level. */
 int userns_chown_tree(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count);
 
+/* What userns_chown_tree() checks before it changes anything: the ranges do not overlap (-EINVAL)
+ * and the tree is writable (-EROFS). Logs what fails. */
+int userns_chown_check(int tree_fd, uint32_t from_base, uint32_t to_base, uint32_t count);
+
 /* userns_chown_tree() from wherever the tree is shifted now (userns_tree_shift_base()) to `to_base`.
  * Logs every failure. */
 int userns_chown_tree_to(int tree_fd, uint32_t to_base, uint32_t count);

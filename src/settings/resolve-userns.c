@@ -34,32 +34,30 @@ static int tree_can_idmap(const struct container_spec *spec) {
         return true;
 }
 
-/* Which of map, chown and off serves the range, given what the tree already is. Every rewrite of
- * the tree happens here, after all other checks and before anything starts: no refused start
+/* Which of map, chown and off serves the range, given what the tree already is. The tree is only
+ * shifted on disk by container_create(), once the host has been checked too: no refused start
  * rewrites a tree. */
 static int settle_ownership(const struct config *c, struct container_spec *spec) {
-        const struct userns_range *range = &spec->userns;
-        uint32_t shift = 0;
+        uint32_t base = spec->userns.base, tree_base;
         int r;
 
-        switch (c->private_users_ownership) {
-        case PRIVATE_USERS_OWNERSHIP_OFF:
+        if (c->private_users_ownership == PRIVATE_USERS_OWNERSHIP_OFF)
                 return 0;
-        case PRIVATE_USERS_OWNERSHIP_MAP:
+        if (c->private_users_ownership == PRIVATE_USERS_OWNERSHIP_MAP) {
                 spec->idmap_tree = true;
                 return 0;
-        case PRIVATE_USERS_OWNERSHIP_CHOWN:
-                return userns_chown_tree_to(spec->rootfs_fd, range->base, range->count);
-        case PRIVATE_USERS_OWNERSHIP_AUTO:
-                r = current_shift(spec, &shift);
-                if (r < 0)
-                        return r;
-                /* A tree shifted before (by chown, or by nspawn) stays shifted; one on the range's
-                 * base already is what the container needs. */
-                if (shift == range->base)
-                        return 0;
-                if (shift != 0)
-                        return userns_chown_tree(spec->rootfs_fd, shift, range->base, range->count);
+        }
+        r = current_shift(spec, &tree_base);
+        if (r < 0)
+                return r;
+        /* A tree on the range's base already is what the container needs. */
+        if (tree_base == base)
+                return 0;
+        r = userns_chown_check(spec->rootfs_fd, tree_base, base, spec->userns.count);
+        if (r < 0)
+                return r;
+        /* auto: a tree shifted before (by chown, or by nspawn) stays shifted. */
+        if (c->private_users_ownership == PRIVATE_USERS_OWNERSHIP_AUTO && tree_base == 0) {
                 r = tree_can_idmap(spec);
                 if (r < 0)
                         return r;
@@ -69,9 +67,9 @@ static int settle_ownership(const struct config *c, struct container_spec *spec)
                 }
                 log_info("The file system of %s cannot be ID-mapped: shifting its ownership to the "
                          "container's ID range on disk instead.", spec->rootfs);
-                return userns_chown_tree_to(spec->rootfs_fd, range->base, range->count);
         }
-        return -EINVAL;
+        spec->shift_tree = true;
+        return 0;
 }
 
 static bool binds_want_idmap(const struct config *c) {
@@ -99,6 +97,8 @@ int resolve_userns(const struct config *c, struct container_spec *spec) {
 
         if (c->private_users_ownership == PRIVATE_USERS_OWNERSHIP_MAP ||
             c->private_users_ownership == PRIVATE_USERS_OWNERSHIP_AUTO || binds_want_idmap(c)) {
+                /* Made here, before the container's own namespace exists, so that auto can learn
+                 * whether the tree's file system can be ID-mapped before anything starts. */
                 spec->idmap_userns_fd = userns_create(&spec->userns);
                 if (spec->idmap_userns_fd < 0)
                         return log_error_errno(spec->idmap_userns_fd, "Failed to create a user "

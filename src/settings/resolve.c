@@ -8,6 +8,7 @@
 #include "basic/log.h"
 #include "basic/name.h"
 #include "basic/runtime-dir.h"
+#include "core/rootfs.h"
 #include "settings/options-security.h"
 #include "settings/resolve.h"
 
@@ -49,13 +50,51 @@ static int resolve_names(const struct config *c, struct container_spec *spec) {
         return 0;
 }
 
-static int check_bind_sources(const struct config *c) {
+/* Below these the container gets fresh file systems of its own: what the tree has there on disk
+ * says nothing about the target the container will see. */
+static bool target_below_container_mounts(const char *target) {
+        static const char *const dirs[] = { "/dev", "/proc", "/run", "/sys", "/tmp" };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                size_t n = strlen(dirs[i]);
+                if (strncmp(target, dirs[i], n) == 0 && (target[n] == '/' || target[n] == 0))
+                        return true;
+        }
+        return false;
+}
+
+static const char *mount_option_name(enum custom_mount_type type) {
+        return type == CUSTOM_MOUNT_TMPFS ? "--tmpfs" : type == CUSTOM_MOUNT_BIND ? "--bind" : "--bind-ro";
+}
+
+/* The sources exist and the targets inside the tree can be mounted on: checked before anything
+ * starts (the child checks the targets again, on the tree it mounts). */
+static int check_custom_mounts(const struct config *c, const struct container_spec *spec) {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct custom_mount *m = c->mounts + i;
+                bool dir = true;
+                struct stat st;
+                int r;
 
-                if (m->type != CUSTOM_MOUNT_TMPFS && access(m->source, F_OK) < 0)
-                        return log_error_errno(-errno, "Cannot bind %s into the container: %m. "
-                                               "Create it first, or fix the --bind source.", m->source);
+                if (m->type != CUSTOM_MOUNT_TMPFS) {
+                        if (stat(m->source, &st) < 0)
+                                return log_error_errno(-errno, "Cannot bind %s into the container: %m. "
+                                                       "Create it first, or fix the %s source.",
+                                                       m->source, mount_option_name(m->type));
+                        dir = S_ISDIR(st.st_mode);
+                }
+                if (target_below_container_mounts(m->target))
+                        continue;
+                r = rootfs_check_target(spec->rootfs_fd, m->target,
+                                        dir ? ROOTFS_TARGET_DIRECTORY : ROOTFS_TARGET_FILE);
+                if (r == -ELOOP)
+                        return log_error_errno(r, "%s target %s%s is a symlink; refusing to follow it (it "
+                                               "could lead out of the tree): choose another target.",
+                                               mount_option_name(m->type), spec->rootfs, m->target);
+                if (r < 0)
+                        return log_error_errno(r, "Cannot mount %s on %s%s: %m. Choose a target of the "
+                                               "same kind (directory or file) as the source.",
+                                               m->source ?: "a tmpfs", spec->rootfs, m->target);
         }
         return 0;
 }
@@ -110,7 +149,7 @@ int settings_resolve(const struct config *c, struct container_spec *ret) {
         if (r >= 0)
                 r = resolve_names(c, &spec);
         if (r >= 0)
-                r = check_bind_sources(c);
+                r = check_custom_mounts(c, &spec);
         if (r >= 0)
                 r = resolve_uuid(c, &spec);
         if (r >= 0)

@@ -244,8 +244,10 @@ mounts_mentioning() { # STRING
 
 # machine.slice is systemd's: it makes the slice for the first container scope and keeps it.
 cgroup_dirs() {
-        find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d ! -path /sys/fs/cgroup/machine.slice 2>/dev/null |
-                LC_ALL=C sort
+        # Only what syscon makes (BASE/syscon/NAME, syscon-NAME.scope), at any depth: other users of
+        # the machine (its own sandbox included) make and remove cgroups of their own meanwhile.
+        find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name syscon -o -name 'syscon-*' \) 2>/dev/null |
+                while read -r d; do find "$d" -maxdepth 3 -type d; done | LC_ALL=C sort
 }
 
 # The cgroups that are not in SNAPSHOT (a cgroup_dirs listing). Others may be using the machine: a

@@ -275,3 +275,29 @@ t_userns_auto_on_overlay() {
         expect_eq "$(tree_listing "$lower")" "$listing" "the overlay's lower layer"
 }
 register t_userns_auto_on_overlay "userns: on an overlayfs tree, which cannot be ID-mapped, ownership auto falls back to chown"
+
+# The shift that auto falls back to happens only once every check passed: a start refused for its
+# input, whether the launcher or the host's state refuses it, leaves the tree's owners as they were.
+t_userns_auto_refused_start_keeps_tree() {
+        local lower merged listing
+        new_tree userns-refused-lower
+        lower=$NEW_TREE
+        ln -s /etc "$lower/sit-link"
+        merged=$WORK/trees/userns-refused
+        mkdir "$merged" "$T/upper" "$T/work" "$T/src"
+        on_exit "rmdir '$merged'"
+        mount -t overlay overlay -o "lowerdir=$lower,upperdir=$T/upper,workdir=$T/work" "$merged" ||
+                fail "cannot mount an overlay on $merged"
+        on_exit "umount '$merged' || umount -l '$merged'"
+        dir_key "$merged" >>"$WORK/snap/tree-keys"
+        listing=$(tree_listing "$merged")
+        host_state_snapshot
+        sc run --private-users=$USERNS_BASE_A --bind="$T/src:/sit-link" "$merged" /bin/true
+        expect_launcher_error "symlink"
+        expect_eq "$(tree_listing "$merged")" "$listing" "the tree after a start refused for its bind target"
+        sc run --private-users=$USERNS_BASE_A --network-bridge=sit-nosuchbr "$merged" /bin/true
+        expect_launcher_error "sit-nosuchbr"
+        expect_eq "$(tree_listing "$merged")" "$listing" "the tree after a start refused for its bridge"
+        expect_host_state_unchanged
+}
+register t_userns_auto_refused_start_keeps_tree "userns: a start refused for a bind target or a missing bridge does not shift an overlayfs tree (ownership auto)"
