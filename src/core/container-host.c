@@ -10,29 +10,11 @@
  * between clone and HANDSHAKE_PARENT_READY what needs the child's PID or namespaces and privileges
  * the child does not have. */
 
-static int clone_tree(struct container *c) {
-        const struct container_spec *spec = c->spec;
-        int r;
-
-        c->tree_fd = mount_clone_tree(spec->rootfs_fd, spec->read_only);
-        if (c->tree_fd < 0)
-                return log_error_errno(c->tree_fd, "Failed to clone the mounts of %s: %m", spec->rootfs);
-        if (!spec->idmap_tree)
-                return 0;
-        /* Only possible here: ID-mapping a mount takes CAP_SYS_ADMIN in the user namespace the
-         * file system was mounted in, the host's. The front end checked that the tree's file
-         * system can be ID-mapped. */
-        r = mount_set_idmap(c->tree_fd, spec->idmap_userns_fd, true);
-        if (r < 0)
-                return log_error_errno(r, "Failed to ID-map the tree %s: %m. Its file system (or one "
-                                       "mounted below it) may not support ID-mapped mounts: use "
-                                       "--private-users-ownership=chown.", spec->rootfs);
-        return 0;
-}
+/* What mount_setattr() says when a file system does not do ID-mapped mounts. */
+#define IN_SET_IDMAP_UNSUPPORTED(r) ((r) == -EINVAL || (r) == -EOPNOTSUPP || (r) == -EPERM)
 
 static int clone_bind(struct container *c, size_t i) {
         const struct custom_mount *m = c->spec->mounts + i;
-        int r;
 
         c->bind_fds[i] = -EBADF;
         c->n_bind_fds++;
@@ -42,24 +24,18 @@ static int clone_bind(struct container *c, size_t i) {
                                                m->type == CUSTOM_MOUNT_BIND_READ_ONLY);
         if (c->bind_fds[i] < 0)
                 return log_error_errno(c->bind_fds[i], "Cannot bind %s into the container: %m", m->source);
-        if (!m->idmap || c->spec->idmap_userns_fd < 0)
-                return 0;
-        r = mount_set_idmap(c->bind_fds[i], c->spec->idmap_userns_fd, m->recursive);
-        if (r < 0)
-                return log_error_errno(r, "Failed to ID-map the bind mount of %s: %m. Its file system "
-                                       "may not support ID-mapped mounts: drop :idmap from the "
-                                       "option.", m->source);
         return 0;
 }
 
 /* Every start gets fresh clones: an attached clone belongs to the previous container's mount
- * namespace. */
+ * namespace, an ID-mapping to its user namespace. */
 int container_clone_mounts(struct container *c) {
+        const struct container_spec *spec = c->spec;
         int r;
 
-        r = clone_tree(c);
-        if (r < 0)
-                return r;
+        c->tree_fd = mount_clone_tree(spec->rootfs_fd, spec->read_only);
+        if (c->tree_fd < 0)
+                return log_error_errno(c->tree_fd, "Failed to clone the mounts of %s: %m", spec->rootfs);
         c->bind_fds = calloc(c->spec->n_mounts ?: 1, sizeof(int));
         if (!c->bind_fds)
                 return log_error_errno(-ENOMEM, "Failed to clone the bind mounts: %m");
@@ -90,7 +66,41 @@ static int raise_fd_limit(pid_t pid) {
         return 0;
 }
 
-int container_host_setup(const struct container *c) {
+/* Only possible for the supervisor: ID-mapping a mount takes CAP_SYS_ADMIN in the user namespace
+ * the file system was mounted in, the host's. */
+static int idmap_mounts(struct container *c) {
+        const struct container_spec *spec = c->spec;
+        _cleanup_close_ int userns_fd = userns_open(c->pid);
+        int r;
+
+        if (userns_fd < 0)
+                return log_error_errno(userns_fd, "Failed to open the container's user namespace: %m");
+        if (c->idmap_tree) {
+                r = mount_set_idmap(c->tree_fd, userns_fd, true);
+                if (r < 0 && spec->shift_tree_if_no_idmap && IN_SET_IDMAP_UNSUPPORTED(r)) {
+                        c->idmap_unsupported = true;
+                        return r;
+                }
+                if (r < 0)
+                        return log_error_errno(r, "Failed to ID-map the tree %s: %m. Its file system (or "
+                                               "one mounted below it) may not support ID-mapped mounts: "
+                                               "use --private-users-ownership=chown.", spec->rootfs);
+        }
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                const struct custom_mount *m = spec->mounts + i;
+
+                if (m->type == CUSTOM_MOUNT_TMPFS || !m->idmap)
+                        continue;
+                r = mount_set_idmap(c->bind_fds[i], userns_fd, m->recursive);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to ID-map the bind mount of %s: %m. Its file "
+                                               "system may not support ID-mapped mounts: drop :idmap "
+                                               "from the option.", m->source);
+        }
+        return 0;
+}
+
+int container_host_setup(struct container *c) {
         const struct userns_range *range = &c->spec->userns;
         int r;
 
@@ -103,6 +113,9 @@ int container_host_setup(const struct container *c) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to write the user namespace's ID maps (%u IDs "
                                                "from %u): %m", range->count, range->base);
+                r = idmap_mounts(c);
+                if (r < 0)
+                        return r;
         }
 
         r = cgroup_attach(c->cgroup, c->pid);

@@ -110,11 +110,15 @@ static int spawn(struct container *c) {
         return 0;
 }
 
-int container_create(const struct container_spec *spec, struct container *ret) {
+/* Sets *ret_idmap_unsupported when the tree's file system refused to be ID-mapped where the spec may
+ * shift it instead; that failure alone is not logged. */
+static int create_once(const struct container_spec *spec, bool idmap_tree, struct container *ret,
+                       bool *ret_idmap_unsupported) {
         struct container c = CONTAINER_NULL;
         int r;
 
         c.spec = spec;
+        c.idmap_tree = idmap_tree;
         r = cgroup_prepare(spec->properties, spec->machine, &c.cgroup);
         if (r >= 0)
                 r = network_prepare(spec->network, spec->machine, &c.network);
@@ -131,11 +135,41 @@ int container_create(const struct container_spec *spec, struct container *ret) {
          * them, and holding them here would keep its mounts alive after it ends. */
         container_close_mounts(&c);
         if (r < 0) {
+                *ret_idmap_unsupported = c.idmap_unsupported;
                 container_destroy(&c, true);
                 return r;
         }
         *ret = c;
         return 0;
+}
+
+/* With --private-users-ownership=auto, a tree whose file system cannot be ID-mapped is shifted on
+ * disk instead. That shows only once the container's user namespace exists: the attempt is undone
+ * (nothing of the tree was touched yet) and made again on the shifted tree. */
+static int shift_for_lack_of_idmap(const struct container_spec *spec) {
+        if (!spec->quiet)
+                log_info("The file system of %s cannot be ID-mapped: shifting its ownership to the "
+                         "container's ID range on disk instead.", spec->rootfs);
+        return userns_chown_tree_to(spec->rootfs_fd, spec->userns.base, spec->userns.count);
+}
+
+int container_create(const struct container_spec *spec, struct container *ret) {
+        bool idmap_tree = spec->idmap_tree, unsupported = false;
+        uint32_t tree_base;
+        int r;
+
+        /* A reboot finds the tree shifted by the first start. */
+        if (spec->shift_tree_if_no_idmap && userns_tree_shift_base(spec->rootfs_fd, &tree_base) >= 0 &&
+            tree_base == spec->userns.base)
+                idmap_tree = false;
+
+        r = create_once(spec, idmap_tree, ret, &unsupported);
+        if (r >= 0 || !unsupported)
+                return r;
+        r = shift_for_lack_of_idmap(spec);
+        if (r < 0)
+                return r;
+        return create_once(spec, false, ret, &unsupported);
 }
 
 static void log_exec_failure(const struct handshake_msg *msg, const char *command) {

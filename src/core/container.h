@@ -31,6 +31,8 @@ struct container {
         int tree_fd;         /* the detached clone of the tree (mount_clone_tree()) */
         int *bind_fds;       /* per spec->mounts entry: its source's detached clone, or -EBADF */
         size_t n_bind_fds;
+        bool idmap_tree;     /* the spec's, unless the tree was shifted for lack of ID mapping */
+        bool idmap_unsupported; /* the tree's file system refused to be ID-mapped */
 };
 
 #define CONTAINER_NULL                                                                             \
@@ -53,12 +55,13 @@ int container_signal(struct container *c, int sig);
  * kill unless `quiet`) and closes every fd. Idempotent. */
 void container_destroy(struct container *c, bool quiet);
 
-/* The supervisor's part between clone and HANDSHAKE_PARENT_READY (container-host.c): ID maps, the
- * host ends of the cgroup and the network. Logs what fails. */
-int container_host_setup(const struct container *c);
+/* The supervisor's part between clone and HANDSHAKE_PARENT_READY (container-host.c): ID maps,
+ * ID-mapped mounts, the host ends of the cgroup and the network. Logs what fails, except a tree
+ * whose file system cannot be ID-mapped where the spec may shift it instead: then it sets
+ * idmap_unsupported and returns the error for container_create() to decide. */
+int container_host_setup(struct container *c);
 
-/* Fresh detached clones of the tree and the bind sources (container-host.c), ID-mapped when the
- * spec says so through `idmap_userns_fd`. Logs what fails. */
+/* Fresh detached clones of the tree and the bind sources (container-host.c). Logs what fails. */
 int container_clone_mounts(struct container *c);
 void container_close_mounts(struct container *c);
 

@@ -6,7 +6,6 @@ void container_spec_done(struct container_spec *spec) {
         userns_lease_release(&spec->lease);
         safe_close(spec->rootfs_fd);
         safe_close(spec->init_fd);
-        safe_close(spec->idmap_userns_fd);
         strv_free(spec->init_argv);
         strv_free(spec->envp);
         seccomp_program_done(&spec->seccomp);

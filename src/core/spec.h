@@ -43,10 +43,10 @@ struct container_spec {
         struct userns_range userns;
         bool idmap_tree;              /* the tree is mounted ID-mapped (else its IDs are used as they
                                        * are on disk: the identity range, or a tree shifted before) */
-        int idmap_userns_fd;          /* a user namespace with the container's maps, for ID-mapped
-                                       * mounts (made before the container's own exists), or -EBADF */
         bool shift_tree;              /* shift the tree's ownership on disk to the range before the
                                        * container is cloned */
+        bool shift_tree_if_no_idmap;  /* --private-users-ownership=auto: where the tree's file system
+                                       * cannot be ID-mapped, shift it instead */
 
         /* PID 1. */
         char **init_argv;             /* syscon-init's argv, or the booted init's */
@@ -70,7 +70,6 @@ struct container_spec {
         ((struct container_spec) {                                           \
                 .rootfs_fd = -EBADF,                                         \
                 .init_fd = -EBADF,                                           \
-                .idmap_userns_fd = -EBADF,                                   \
                 .lease = USERNS_LEASE_NULL,                                  \
         })
 

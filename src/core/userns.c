@@ -1,14 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "basic/macro.h"
 #include "core/userns.h"
@@ -42,38 +35,4 @@ int userns_open(pid_t pid) {
 
         snprintf(path, sizeof path, "/proc/%d/ns/user", (int) pid);
         return RET_NERRNO(open(path, O_RDONLY | O_CLOEXEC));
-}
-
-int userns_create(const struct userns_range *range) {
-        _cleanup_close_pair_ int hold[2] = { -EBADF, -EBADF };
-        _cleanup_close_ int pidfd = -EBADF;
-        struct clone_args args = {
-                .flags = CLONE_NEWUSER | CLONE_PIDFD,
-                .pidfd = (uint64_t) (uintptr_t) &pidfd,
-                .exit_signal = SIGCHLD,
-        };
-        siginfo_t si;
-        long pid;
-        int fd;
-
-        if (pipe2(hold, O_CLOEXEC) < 0)
-                return -errno;
-        pid = syscall(SYS_clone3, &args, sizeof args);
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                /* The namespace lives while this process does: until the parent closes its end. */
-                char c;
-                safe_close(hold[1]);
-                (void) read(hold[0], &c, 1);
-                _exit(0);
-        }
-
-        fd = userns_write_maps((pid_t) pid, range);
-        if (fd >= 0)
-                fd = userns_open((pid_t) pid);
-        hold[1] = safe_close(hold[1]);
-        while (waitid(P_PIDFD, (id_t) pidfd, &si, WEXITED) < 0 && errno == EINTR)
-                ;
-        return fd;
 }

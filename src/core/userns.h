@@ -19,6 +19,3 @@ int userns_write_maps(pid_t pid, const struct userns_range *range);
 /* An O_CLOEXEC fd on `pid`'s user namespace, as MOUNT_ATTR_IDMAP wants it. */
 int userns_open(pid_t pid);
 
-/* A user namespace of its own with `range`'s maps, held by the returned fd alone: ID-mapped mounts
- * made through it before the container's user namespace exists map exactly as that one will. */
-int userns_create(const struct userns_range *range);
