@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# Findings of the attacker's-eye probe of the launcher (issue 18): files syscon reads from the tree
+# are bounded, non-blocking and resolved inside it; the host's root is refused however it is named.
+
+t_probe_passwd_fifo() {
+        local tree
+        new_tree probe-fifo
+        tree=$NEW_TREE
+        rm "$tree/etc/passwd"
+        mkfifo "$tree/etc/passwd"
+        # Without --user the tree's passwd only supplies root's home and shell: a FIFO there is
+        # skipped, never waited on.
+        SC_TIMEOUT=20 observe "$tree" -- uid
+        expect_eq "$(kv uid)" 0 "uid inside with a FIFO as /etc/passwd"
+        SC_TIMEOUT=20 in_tree "$tree" --user=user -- uid
+        expect_launcher_error "not a regular file"
+}
+register t_probe_passwd_fifo "probe: a FIFO as the tree's /etc/passwd never hangs syscon; --user names it as not a regular file"
+
+t_probe_passwd_relative_symlink() {
+        local tree
+        new_tree probe-passwd-link
+        tree=$NEW_TREE
+        mkdir "$tree/etc/real"
+        mv "$tree/etc/passwd" "$tree/etc/real/passwd"
+        ln -s real/passwd "$tree/etc/passwd"
+        observe "$tree" --user=user -- uid
+        expect_eq "$(kv uid):$(kv gid)" 1000:1000 "uid:gid of --user=user through a relative /etc/passwd link"
+        # A link that climbs above the tree resolves inside it, clamped at its root.
+        rm "$tree/etc/passwd"
+        ln -s ../../../../../../../etc/real/passwd "$tree/etc/passwd"
+        observe "$tree" --user=user -- uid
+        expect_eq "$(kv uid)" 1000 "uid of --user=user through a link climbing above the tree's root"
+}
+register t_probe_passwd_relative_symlink "probe: --user follows an /etc/passwd symlink that stays inside the tree"
+
+t_probe_host_root_by_bind() {
+        local alias=$WORK/trees/host-root-alias
+        mkdir "$alias"
+        on_exit "rmdir '$alias'"
+        mount --bind / "$alias" || fail "cannot bind / on $alias"
+        on_exit "umount '$alias' || umount -l '$alias'"
+        sc run "$alias" /bin/true
+        expect_launcher_error "host's own root"
+}
+register t_probe_host_root_by_bind "probe: the host's / bound elsewhere is still refused as a tree"
