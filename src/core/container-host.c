@@ -50,8 +50,8 @@ static int setup_user_namespace(const struct container_spec *spec, pid_t pid) {
                 r = mount_set_idmap(spec->bind_fds[i], userns_fd, m->recursive);
                 if (r < 0)
                         return log_error_errno(r, "Failed to ID-map the bind mount of %s: %m. Its file "
-                                               "system may not support ID-mapped mounts: add "
-                                               ":noidmap to the option.", m->source);
+                                               "system may not support ID-mapped mounts: bind it "
+                                               "without :idmap.", m->source);
         }
         return 0;
 }

@@ -37,7 +37,7 @@ struct custom_mount {
         char *target;  /* absolute path inside the container, normalized */
         char *options; /* tmpfs options, or NULL */
         bool recursive; /* bind: rbind (default) or norbind */
-        bool idmap;     /* bind with user namespaces: ID-mapped like the tree (default) or not */
+        bool idmap;     /* bind with user namespaces: ID-mapped like the tree (:idmap) or not (default) */
 };
 
 struct ip_address {
