@@ -28,11 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "basic/exit-status.h"
 #include "basic/handshake-wire.h"
 
-#define EXIT_LAUNCHER 125
-#define EXIT_NOT_EXECUTABLE 126
-#define EXIT_NOT_FOUND 127
 /* What is left after COMMAND exits gets this long to stop on SIGTERM before SIGKILL. */
 #define STOP_TIMEOUT_MS 5000
 
@@ -108,7 +106,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
 }
 
 /* execvp() without its fallbacks: no default PATH other than the environment's, and the error that
- * matters reported (a found-but-not-executable file beats a later ENOENT). */
+ * matters reported (a found-but-not-executable file beats an entry where the name leads nowhere). */
 static int exec_command(char **argv) {
         const char *name = argv[0];
         extern char **environ;
@@ -133,7 +131,7 @@ static int exec_command(char **argv) {
                         file[len] = '/';
                         strcpy(file + len + 1, name);
                         execve(file, argv, environ);
-                        if (errno != ENOENT && errno != ENOTDIR)
+                        if (exit_status_from_exec_error(errno) != EXIT_COMMAND_NOT_FOUND)
                                 best = -errno;
                 }
                 if (!*colon)
@@ -150,7 +148,7 @@ static _Noreturn void run_command(const struct options *o, const sigset_t *saved
         (void) fcntl(SYSCON_INIT_HANDSHAKE_FD, F_SETFD, FD_CLOEXEC);
         if (setsid() < 0) {
                 report(HANDSHAKE_ERROR, errno, "syscon-init: cannot start a session for %s", o->argv[0]);
-                _exit(EXIT_LAUNCHER);
+                _exit(EXIT_LAUNCHER_ERROR);
         }
         /* The container's console becomes COMMAND's controlling terminal, so ^C reaches it. */
         if (isatty(STDIN_FILENO))
@@ -160,13 +158,13 @@ static _Noreturn void run_command(const struct options *o, const sigset_t *saved
                 if (setgroups(0, NULL) < 0 || setgid(o->gid) < 0 || setuid(o->uid) < 0) {
                         report(HANDSHAKE_ERROR, errno, "Cannot switch to uid %u gid %u",
                                (unsigned) o->uid, (unsigned) o->gid);
-                        _exit(EXIT_LAUNCHER);
+                        _exit(EXIT_LAUNCHER_ERROR);
                 }
         }
         if (o->chdir && chdir(o->chdir) < 0) {
                 report(HANDSHAKE_ERROR, errno, "Cannot change to working directory %s in the container",
                        o->chdir);
-                _exit(EXIT_LAUNCHER);
+                _exit(EXIT_LAUNCHER_ERROR);
         }
 
         for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
@@ -175,7 +173,7 @@ static _Noreturn void run_command(const struct options *o, const sigset_t *saved
 
         r = exec_command(o->argv);
         report(HANDSHAKE_EXEC_FAILED, -r, "%s", o->argv[0]);
-        _exit(r == -ENOENT || r == -ENOTDIR ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+        _exit(exit_status_from_exec_error(r));
 }
 
 static int status_to_exit(int status) {
@@ -183,7 +181,7 @@ static int status_to_exit(int status) {
                 return WEXITSTATUS(status);
         if (WIFSIGNALED(status))
                 return 128 + WTERMSIG(status);
-        return EXIT_LAUNCHER;
+        return EXIT_LAUNCHER_ERROR;
 }
 
 /* Reaps every exited child; returns true once COMMAND was among them. */
@@ -244,7 +242,7 @@ static int supervise(int sfd, pid_t command) {
                 if (n != (ssize_t) sizeof(si)) {
                         if (n < 0 && errno == EINTR)
                                 continue;
-                        return EXIT_LAUNCHER;
+                        return EXIT_LAUNCHER_ERROR;
                 }
                 if (si.ssi_signo == SIGCHLD) {
                         if (reap(command, &command_status))
@@ -267,10 +265,10 @@ int main(int argc, char **argv) {
          * reach every process the caller may signal. */
         if (getpid() != 1) {
                 report(HANDSHAKE_ERROR, EPERM, "syscon-init runs only as PID 1 of a container");
-                return EXIT_LAUNCHER;
+                return EXIT_LAUNCHER_ERROR;
         }
         if (parse_options(argc, argv, &o) < 0)
-                return EXIT_LAUNCHER;
+                return EXIT_LAUNCHER_ERROR;
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
@@ -281,13 +279,13 @@ int main(int argc, char **argv) {
         sfd = signalfd(-1, &mask, SFD_CLOEXEC);
         if (sfd < 0) {
                 report(HANDSHAKE_ERROR, errno, "syscon-init: cannot create a signalfd");
-                return EXIT_LAUNCHER;
+                return EXIT_LAUNCHER_ERROR;
         }
 
         pid = fork();
         if (pid < 0) {
                 report(HANDSHAKE_ERROR, errno, "syscon-init: cannot fork %s", o.argv[0]);
-                return EXIT_LAUNCHER;
+                return EXIT_LAUNCHER_ERROR;
         }
         if (pid == 0) {
                 close(sfd);

@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <errno.h>
-
 #include "basic/exit-status.h"
 
 int exit_status_from_siginfo(const siginfo_t *si) {
@@ -15,11 +13,4 @@ int exit_status_from_siginfo(const siginfo_t *si) {
                  * not the command's status but a launcher bug. */
                 return EXIT_LAUNCHER_ERROR;
         }
-}
-
-/* Only ENOENT is "not found", as in POSIX shells and docker: ENOTDIR, ELOOP, EACCES and ENOEXEC
- * mean something is there but cannot run. ENOENT also covers a missing #! interpreter or ELF
- * loader, which the shells report as 127 too. */
-int exit_status_from_exec_error(int error) {
-        return error == ENOENT || error == -ENOENT ? EXIT_COMMAND_NOT_FOUND : EXIT_COMMAND_NOT_EXECUTABLE;
 }

@@ -94,8 +94,8 @@ static int idmap_mounts(struct container *c) {
                 r = mount_set_idmap(c->bind_fds[i], userns_fd, m->recursive);
                 if (r < 0)
                         return log_error_errno(r, "Failed to ID-map the bind mount of %s: %m. Its file "
-                                               "system may not support ID-mapped mounts: drop :idmap "
-                                               "from the option.", m->source);
+                                               "system may not support ID-mapped mounts: bind it "
+                                               "without :idmap.", m->source);
         }
         return 0;
 }

@@ -23,7 +23,7 @@ struct custom_mount {
         char *target;  /* absolute path inside the container, normalized */
         char *options; /* tmpfs options, or NULL */
         bool recursive; /* bind: rbind (default) or norbind */
-        bool idmap;     /* bind with user namespaces: ID-mapped through the container's range, or not */
+        bool idmap;     /* bind with user namespaces: ID-mapped through the container's range (:idmap) or not (default) */
 };
 
 /* Stops mount events from propagating between the host and the container, both ways. */

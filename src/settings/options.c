@@ -108,8 +108,9 @@ void options_help(enum verb verb) {
                "     --chdir=PATH            Absolute working directory inside the container\n"
                "  -u --user=USER             User name or UID of the tree to run as\n"
                "     --bind=SRC[:DST[:OPTS]] Bind a host path (DST defaults to SRC); OPTS: rbind\n"
-               "                             (default) or norbind, idmap (default) or noidmap;\n"
-               "                             \\: is a ':' in a path\n"
+               "                             (default) or norbind, noidmap (default) or idmap\n"
+               "                             (container root is the host's root there); \\: is\n"
+               "                             a ':' in a path\n"
                "     --bind-ro=SRC[:DST[:OPTS]]\n"
                "                             The same, read-only\n"
                "     --tmpfs=PATH[:OPTS]     Mount a tmpfs with OPTS (default: mode=0755)\n"
@@ -345,7 +346,7 @@ static int parse_bind(struct config *c, enum custom_mount_type type, const char 
         _cleanup_free_ char *source = NULL, *target = NULL, *flags = NULL;
         const char *p = spec;
         struct custom_mount *m;
-        bool recursive = true, idmap = true;
+        bool recursive = true, idmap = false;
         int r;
 
         r = next_field(&p, &source);

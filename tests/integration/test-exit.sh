@@ -22,30 +22,86 @@ t_exit_status_killed() {
 }
 register t_exit_status_killed "a COMMAND killed by signal N gives 128+N (137, 143, 138)"
 
+# One message on stderr that says what the status says: "not found" for 127, "cannot be executed"
+# for 126, with the command and the reason (strerror of execve's errno); the hint of the other
+# status must not appear.
+expect_exec_failure() { # STATUS COMMAND REASON
+        local said hint other first
+        expect_rc "$1"
+        case "$1" in
+        126) said="Command $2 cannot be executed in the container: $3." hint="chmod +x" other="not found" ;;
+        127) said="Command $2 not found in the container: $3." hint="Check the name" other="chmod +x" ;;
+        *) fail "expect_exec_failure: status $1 is not 126 or 127" ;;
+        esac
+        first=$(head -n 1 "$T/err")
+        [[ $first == "syscon: $said "* ]] || fail "the message for $2: got ${first@Q}, want it to begin ${said@Q}"
+        grep -qF -- "$hint" "$T/err" || fail "the message for $2 lacks the hint '$hint'"
+        ! grep -qF -- "$other" "$T/err" || fail "the message for $2 (status $1) says '$other'"
+        expect_eq "$(grep -c '' "$T/err")" 1 "lines on stderr"
+}
+
 t_exit_126_not_executable() {
         local tree
         new_tree not-executable
         tree=$NEW_TREE
         printf '#!/bin/sh\necho should-not-run\n' >"$tree/not-executable"
         chmod 0644 "$tree/not-executable"
-        sc run "$tree" /not-executable
-        expect_rc 126
+        head -c 64 /dev/zero >"$tree/not-a-program"
+        chmod 0755 "$tree/not-a-program"
+        sc run -q "$tree" /not-executable
+        expect_exec_failure 126 /not-executable "Permission denied"
         expect_empty_file "$T/out" "stdout"
-        sc run "$tree" /etc
-        expect_rc 126
+        sc run -q "$tree" /etc
+        expect_exec_failure 126 /etc "Permission denied"
+        sc run -q "$tree" /not-a-program
+        expect_exec_failure 126 /not-a-program "Exec format error"
 }
-register t_exit_126_not_executable "126 when COMMAND exists but cannot be executed (mode 0644, a directory)"
+register t_exit_126_not_executable "126 and \"cannot be executed\" when COMMAND exists but cannot run (mode 0644, a directory, no known format)"
 
 t_exit_127_not_found() {
-        sc run "$BASE_TREE" /sit/no/such/command
-        expect_rc 127
-        sc run "$BASE_TREE" sit-no-such-command
-        expect_rc 127
+        sc run -q "$BASE_TREE" /sit/no/such/command
+        expect_exec_failure 127 /sit/no/such/command "No such file or directory"
+        sc run -q "$BASE_TREE" sit-no-such-command
+        expect_exec_failure 127 sit-no-such-command "No such file or directory"
         # A host path that the tree does not have is not found either.
-        sc run "$BASE_TREE" "$SYSCON"
-        expect_rc 127
+        sc run -q "$BASE_TREE" "$SYSCON"
+        expect_exec_failure 127 "$SYSCON" "No such file or directory"
 }
-register t_exit_127_not_found "127 when COMMAND does not exist in the tree (absolute, PATH lookup, host-only path)"
+register t_exit_127_not_found "127 and \"not found\" when COMMAND does not exist in the tree (absolute, PATH lookup, host-only path)"
+
+# A path that resolves to no file is not found, whatever stopped the lookup: a component that is
+# not a directory, or a symlink loop. The tree's own shell (busybox ash, like Debian's dash) says so
+# too; only bash calls these 126.
+t_exit_127_path_does_not_resolve() {
+        local tree
+        new_tree path-does-not-resolve
+        tree=$NEW_TREE
+        ln -s sit-loop "$tree/sit-loop"
+        sc run -q "$tree" /etc/passwd/x
+        expect_exec_failure 127 /etc/passwd/x "Not a directory"
+        sc run -q "$tree" /sit-loop
+        expect_exec_failure 127 /sit-loop "Too many levels of symbolic links"
+        sc run -q "$tree" /sit-loop/x
+        expect_exec_failure 127 /sit-loop/x "Too many levels of symbolic links"
+}
+register t_exit_127_path_does_not_resolve "127 and \"not found\" for /etc/passwd/x (ENOTDIR) and a symlink loop (ELOOP)"
+
+# syscon's status for a command that cannot start is the one the tree's own /bin/sh gives.
+t_exit_status_agrees_with_the_trees_shell() {
+        local tree cmd direct
+        new_tree shell-agrees
+        tree=$NEW_TREE
+        ln -s sit-loop "$tree/sit-loop"
+        printf '#!/bin/sh\n' >"$tree/not-executable"
+        chmod 0644 "$tree/not-executable"
+        for cmd in /etc/passwd/x /sit-loop /sit/no/such /not-executable /etc; do
+                sc run -q "$tree" "$cmd"
+                direct=$RC
+                sc run -q "$tree" /bin/sh -c "$cmd"
+                expect_eq "$direct" "$RC" "status of syscon run TREE $cmd (want that of /bin/sh -c $cmd)"
+        done
+}
+register t_exit_status_agrees_with_the_trees_shell "the status for a command that cannot start is the tree's /bin/sh's (ENOTDIR, ELOOP, ENOENT, EACCES)"
 
 t_exit_125_bad_option() {
         sc run --sit-no-such-option "$BASE_TREE" /bin/true

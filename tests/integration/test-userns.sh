@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # User namespaces (issue #4), seen from inside `syscon run` containers on the busybox tree with the
-# helper: the ID maps for each --private-users mode, what container root cannot do, ownership
-# through ID-mapped mounts of the tree and of bind mounts, ranges of concurrent containers, and the
-# values syscon must refuse before anything starts.
+# helper: the ID maps for each --private-users mode, what container root cannot do (also through a
+# bind, not ID-mapped by default), ownership through ID-mapped mounts of the tree and of binds given
+# :idmap, ranges of concurrent containers, and the values syscon must refuse before anything starts.
 
 USERNS_MIN_BASE=524288
 USERNS_RANGE=65536
@@ -102,19 +102,56 @@ make_host_only_dir() {
         chmod 0600 "$HOST_ONLY/secret"
 }
 
+# Binds are not ID-mapped unless :idmap is given (as in nspawn): through the bind, the host's root
+# is nobody to the container, so container root may do there only what any other host user may.
 t_userns_host_only_file() {
         make_host_only_dir
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt" -- try-open /mnt/secret r
+        expect_eq "$(kv open)" EACCES "container root opening the host's root-only file (--bind, the default)"
+        observe "$BASE_TREE" -U --bind-ro="$HOST_ONLY:/mnt" -- try-open /mnt/secret r
+        expect_eq "$(kv open)" EACCES "container root opening the host's root-only file (--bind-ro, the default)"
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt" -- stat /mnt/secret
+        expect_eq "$(kv uid):$(kv gid)" 65534:65534 "owner inside of the host's root file (--bind, the default)"
         observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:noidmap" -- try-open /mnt/secret r
         expect_eq "$(kv open)" EACCES "container root opening the host's root-only file (bind :noidmap)"
-        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:noidmap" -- stat /mnt/secret
-        expect_eq "$(kv uid):$(kv gid)" 65534:65534 "owner inside of the host's root file (bind :noidmap)"
-        # The same bind, ID-mapped (the default): the host's root is container root there.
-        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt" -- try-open /mnt/secret r
-        expect_eq "$(kv open):$(kv read)" ok:11 "container root reading the file (bind ID-mapped by default)"
+        # Asked for with :idmap, the host's root is container root there.
+        observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:idmap" -- try-open /mnt/secret r
+        expect_eq "$(kv open):$(kv read)" ok:11 "container root reading the file (bind :idmap)"
         observe "$BASE_TREE" -U --bind="$HOST_ONLY:/mnt:idmap" -- stat /mnt/secret
         expect_eq "$(kv uid):$(kv gid)" 0:0 "owner inside of the host's root file (bind :idmap)"
 }
-register t_userns_host_only_file "userns: container root cannot read a host root-only file bound :noidmap (it is nobody's); bound ID-mapped it can"
+register t_userns_host_only_file "userns: container root cannot read a host root-only file through --bind or --bind-ro (not ID-mapped by default) or :noidmap; bound :idmap it can"
+
+# The escape: container root makes a setuid file in a writable bind; were it owned by the host's
+# root, any host user running it would get euid 0. Not ID-mapped (the default), the file belongs to
+# the container's range, and running it gives that uid. The directory is writable for all but not
+# listable, in /tmp so that a host user can reach it, and gone when the test ends.
+t_escape_bind_setuid_root_plant() {
+        local dir owner plant
+        dir=$(mktemp -d "/tmp/syscon-plant-$RUN_ID-XXXXXX") || fail "mktemp"
+        on_exit "rm -rf --one-file-system '$dir'"
+        chmod 0733 "$dir"
+        plant="cp $HELPER_IN_TREE /mnt/sit-plant && chmod 4755 /mnt/sit-plant"
+
+        sc run -q -U --bind="$dir:/mnt" "$BASE_TREE" /bin/sh -c "$plant"
+        expect_rc 0
+        owner=$(stat -c %u "$dir/sit-plant")
+        expect_ne "$owner" 0 "host owner of the setuid file container root made in a --bind"
+        expect_eq "$(stat -c %a "$dir/sit-plant")" 4755 "mode of the planted file"
+        if ! findmnt -no OPTIONS -T "$dir" | grep -qw nosuid; then
+                setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/sit-plant" uid >"$T/out" 2>"$T/err" ||
+                        fail "a host user cannot run the planted file"
+                expect_eq "$(kv euid)" "$owner" "euid of a host user running the planted file"
+        fi
+        rm -f "$dir/sit-plant"
+
+        # :idmap is the explicit opt-in to the old behaviour: container root is host root there.
+        sc run -q -U --bind="$dir:/mnt:idmap" "$BASE_TREE" /bin/sh -c "$plant"
+        expect_rc 0
+        expect_eq "$(stat -c %u:%a "$dir/sit-plant")" 0:4755 "host owner and mode of the file planted in a bind :idmap"
+        rm -f "$dir/sit-plant"
+}
+register t_escape_bind_setuid_root_plant "escape: container root cannot plant a setuid-root file in a writable --bind (not ID-mapped by default); with :idmap it is host root's"
 
 t_userns_bind_tmpfs_submount() {
         local src major minor
@@ -126,16 +163,16 @@ t_userns_bind_tmpfs_submount() {
         IFS=. read -r major minor _ <<<"$(uname -r)"
         if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 3 ]; }; then
                 # tmpfs can be ID-mapped since Linux 6.3: the default rbind carries it, mapped.
-                observe "$BASE_TREE" -U --bind="$src:/mnt" -- stat /mnt/sub/file
+                observe "$BASE_TREE" -U --bind="$src:/mnt:idmap" -- stat /mnt/sub/file
                 expect_eq "$(kv uid):$(kv gid)" 0:0 "owner inside of a file on the ID-mapped tmpfs submount"
         else
                 # Before, the whole bind is refused, naming the way out.
-                in_tree "$BASE_TREE" -U --bind="$src:/mnt" -- stat /mnt/sub/file
+                in_tree "$BASE_TREE" -U --bind="$src:/mnt:idmap" -- stat /mnt/sub/file
                 expect_rc 125
-                grep -q ':noidmap' "$T/err" || fail "the refusal does not suggest :noidmap: $(cat "$T/err")"
+                grep -q 'without :idmap' "$T/err" || fail "the refusal does not suggest binding without :idmap: $(cat "$T/err")"
         fi
 }
-register t_userns_bind_tmpfs_submount "userns: an ID-mapped --bind carries a tmpfs submount (Linux >= 6.3) or is refused naming :noidmap"
+register t_userns_bind_tmpfs_submount "userns: a --bind :idmap carries a tmpfs submount (Linux >= 6.3) or is refused naming the way out"
 
 t_userns_files_made_inside() {
         local tree
@@ -147,14 +184,18 @@ t_userns_files_made_inside() {
         observe "$tree" -U --user=user -- write-file /home/user/sit-made-by-user
         expect_eq "$(stat -c %u:%g "$tree/home/user/sit-made-by-user")" 1000:1000 \
                 "owner on disk of a file the container's uid 1000 made in the tree"
-        observe "$tree" -U --bind="$T/shared:/mnt/shared" -- write-file /mnt/shared/idmapped
-        expect_eq "$(stat -c %u:%g "$T/shared/idmapped")" 0:0 "owner on disk of a file made in an ID-mapped bind"
-        observe "$tree" --private-users=$USERNS_BASE_A --bind="$T/shared:/mnt/shared:noidmap" -- \
+        observe "$tree" -U --bind="$T/shared:/mnt/shared:idmap" -- write-file /mnt/shared/idmapped
+        expect_eq "$(stat -c %u:%g "$T/shared/idmapped")" 0:0 "owner on disk of a file made in a bind :idmap"
+        observe "$tree" --private-users=$USERNS_BASE_A --bind="$T/shared:/mnt/shared" -- \
                 write-file /mnt/shared/not-idmapped
         expect_eq "$(stat -c %u:%g "$T/shared/not-idmapped")" "$USERNS_BASE_A:$USERNS_BASE_A" \
-                "owner on disk of a file container root made in a :noidmap bind"
+                "owner on disk of a file container root made in a --bind (not ID-mapped by default)"
+        observe "$tree" --private-users=$USERNS_BASE_A --bind="$T/shared:/mnt/shared:noidmap" -- \
+                write-file /mnt/shared/noidmap
+        expect_eq "$(stat -c %u:%g "$T/shared/noidmap")" "$USERNS_BASE_A:$USERNS_BASE_A" \
+                "owner on disk of a file container root made in a bind :noidmap"
 }
-register t_userns_files_made_inside "userns: files made inside are owned by 0 (or 1000) on disk through the ID-mapped tree and binds; :noidmap shows the range"
+register t_userns_files_made_inside "userns: files made inside are owned by 0 (or 1000) on disk through the ID-mapped tree and binds :idmap; plain binds and :noidmap show the range"
 
 t_userns_ownership_modes() {
         local tree ctime

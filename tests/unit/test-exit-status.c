@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "tmpdir.h"
 
 #include "basic/exit-status.h"
 
@@ -44,19 +47,76 @@ static void test_not_an_exit(void **state) {
         assert_int_equal(status_of(0, 0), 125);
 }
 
+/* 127 when the path leads to no file, whatever stopped the lookup; 126 when a file is there but
+ * cannot run. */
 static void test_exec_error(void **state) {
         assert_int_equal(exit_status_from_exec_error(ENOENT), 127);
         assert_int_equal(exit_status_from_exec_error(-ENOENT), 127);
+        assert_int_equal(exit_status_from_exec_error(ENOTDIR), 127);
+        assert_int_equal(exit_status_from_exec_error(-ENOTDIR), 127);
+        assert_int_equal(exit_status_from_exec_error(ELOOP), 127);
+        assert_int_equal(exit_status_from_exec_error(-ELOOP), 127);
+        assert_int_equal(exit_status_from_exec_error(-ENAMETOOLONG), 127);
         assert_int_equal(exit_status_from_exec_error(EACCES), 126);
         assert_int_equal(exit_status_from_exec_error(-EACCES), 126);
         assert_int_equal(exit_status_from_exec_error(ENOEXEC), 126);
         assert_int_equal(exit_status_from_exec_error(-ENOEXEC), 126);
-        assert_int_equal(exit_status_from_exec_error(ENOTDIR), 126);
-        assert_int_equal(exit_status_from_exec_error(-ENOTDIR), 126);
-        assert_int_equal(exit_status_from_exec_error(-ELOOP), 126);
+        assert_int_equal(exit_status_from_exec_error(-EISDIR), 126);
+        assert_int_equal(exit_status_from_exec_error(-ETXTBSY), 126);
         assert_int_equal(exit_status_from_exec_error(-EPERM), 126);
         assert_int_equal(exit_status_from_exec_error(-E2BIG), 126);
         assert_int_equal(exit_status_from_exec_error(0), 126);
+}
+
+/* The status a child gets from the rule after a real execve() of PATH, as syscon-init exits. */
+static int status_of_exec(const char *path) {
+        siginfo_t si;
+        pid_t pid = fork();
+
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                execve(path, (char *[]) { (char *) path, NULL }, (char *[]) { NULL });
+                _exit(exit_status_from_exec_error(errno));
+        }
+        assert_int_equal(waitid(P_PID, (id_t) pid, &si, WEXITED), 0);
+        assert_int_equal(si.si_code, CLD_EXITED);
+        return si.si_status;
+}
+
+static void write_file(const char *path, const char *text, mode_t mode) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+        assert_int_equal(close(fd), 0);
+}
+
+/* The errnos the kernel really gives for each kind of path, through the rule. */
+static void test_exec_error_real(void **state) {
+        char *dir = tmpdir_new();
+        char *not_dir = path_join(dir, "file/x"), *loop = path_join(dir, "loop");
+        char *loop_below = path_join(dir, "loop/x"), *missing = path_join(dir, "missing");
+        char *plain = path_join(dir, "file"), *garbage = path_join(dir, "garbage");
+
+        write_file(plain, "#!/bin/sh\n", 0644);
+        write_file(garbage, "\x01\x02 not a program\n", 0755);
+        assert_int_equal(symlink("loop", loop), 0);
+
+        assert_int_equal(status_of_exec(missing), 127);   /* ENOENT */
+        assert_int_equal(status_of_exec(not_dir), 127);   /* ENOTDIR: "file" is no directory */
+        assert_int_equal(status_of_exec(loop), 127);      /* ELOOP */
+        assert_int_equal(status_of_exec(loop_below), 127);
+        assert_int_equal(status_of_exec(plain), 126);     /* EACCES: no x bit, even for root */
+        assert_int_equal(status_of_exec(dir), 126);       /* EACCES: a directory */
+        assert_int_equal(status_of_exec(garbage), 126);   /* ENOEXEC */
+
+        free(not_dir);
+        free(loop);
+        free(loop_below);
+        free(missing);
+        free(plain);
+        free(garbage);
+        tmpdir_free(dir);
 }
 
 static void test_real_child(void **state) {
@@ -86,6 +146,7 @@ int main(void) {
                 cmocka_unit_test(test_killed),
                 cmocka_unit_test(test_not_an_exit),
                 cmocka_unit_test(test_exec_error),
+                cmocka_unit_test(test_exec_error_real),
                 cmocka_unit_test(test_real_child),
         };
 

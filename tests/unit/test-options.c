@@ -350,6 +350,36 @@ static void test_bind_ro(void **state) {
         check_one_mount("--bind-ro=/a\\:1:/b\\:2:rbind", CUSTOM_MOUNT_BIND_READ_ONLY, "/a:1", "/b:2", NULL, true);
 }
 
+/* Whether the one bind that ARG gives is ID-mapped. */
+static bool bind_is_idmapped(const char *arg) {
+        struct config c = {};
+        bool idmap;
+
+        PARSE_OK(&c, (char *) arg, "/tree");
+        assert_int_equal(c.n_mounts, 1);
+        idmap = c.mounts[0].idmap;
+        config_done(&c);
+        return idmap;
+}
+
+/* Not ID-mapped unless asked for, as in nspawn: through an ID-mapped bind, container root is the
+ * host's root on the source and may plant setuid-root files there. */
+static void test_bind_idmap(void **state) {
+        assert_false(bind_is_idmapped("--bind=/a"));
+        assert_false(bind_is_idmapped("--bind=/a:/b"));
+        assert_false(bind_is_idmapped("--bind=/a:/b:"));
+        assert_false(bind_is_idmapped("--bind=/a:/b:norbind"));
+        assert_false(bind_is_idmapped("--bind-ro=/a"));
+        assert_false(bind_is_idmapped("--bind-ro=/a:/b:rbind"));
+        assert_true(bind_is_idmapped("--bind=/a:/b:idmap"));
+        assert_true(bind_is_idmapped("--bind=/a::norbind,idmap"));
+        assert_true(bind_is_idmapped("--bind-ro=/a:/b:idmap"));
+        assert_false(bind_is_idmapped("--bind=/a:/b:noidmap"));
+        assert_false(bind_is_idmapped("--bind-ro=/a:/b:noidmap,rbind"));
+        assert_false(bind_is_idmapped("--bind=/a:/b:idmap,noidmap"));
+        assert_true(bind_is_idmapped("--bind=/a:/b:noidmap,idmap"));
+}
+
 static void test_bind_invalid(void **state) {
         static const char *const bad[] = {
                 "foo:bar",        /* relative source */
@@ -631,6 +661,7 @@ static void test_help(void **state) {
         assert_int_equal(r, 1);
         assert_non_null(strstr(text, "syscon run [OPTIONS] ROOTFS [--] [COMMAND [ARGS...]]"));
         assert_non_null(strstr(text, "--bind-ro="));
+        assert_non_null(strstr(text, "noidmap (default) or idmap"));
         free(text);
 
         text = parse_capturing(STDOUT_FILENO, VERB_BOOT, (char *[]) { "boot", "-q", "-h", "--bogus", NULL }, &r);
@@ -693,6 +724,7 @@ int main(void) {
                 cmocka_unit_test(test_user),
                 cmocka_unit_test(test_bind),
                 cmocka_unit_test(test_bind_ro),
+                cmocka_unit_test(test_bind_idmap),
                 cmocka_unit_test(test_bind_invalid),
                 cmocka_unit_test(test_tmpfs),
                 cmocka_unit_test(test_mount_order),
