@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* syscon-init: PID 1 of a `syscon run` container.
+/* syscon-init: PID 1 of a `syscon run` container, and what execs a booted container's init.
  *
  *   syscon-init [--uid=UID --gid=GID] [--chdir=DIR] -- COMMAND [ARGS...]
+ *   syscon-init --exec -- INIT [ARGS...]
  *
  * Starts COMMAND as PID 2, reaps every process that ends up as its child (orphans re-parent to PID
  * 1), forwards the job-control and termination signals to COMMAND, and when COMMAND exits asks
  * what is left to stop, kills it after a bounded wait and exits with COMMAND's status (128+N after
  * death by signal N). The socket on fd 3 carries the reason back to the supervisor when COMMAND
  * cannot be started; its closing (on execve) tells the supervisor that COMMAND runs.
+ *
+ * With --exec it becomes INIT in place, as PID 1. The guest's init is never executed by a process
+ * whose /proc/self/exe is the host's syscon: an init that is a link to /proc/self/exe, or a script
+ * with it as its interpreter, finds this sealed memfd there, not a host file (CVE-2019-5736).
  *
  * Static and self-contained: it runs from a sealed memfd, never from a path in the container. */
 #include <errno.h>
@@ -42,6 +47,7 @@ struct options {
         uid_t uid;
         gid_t gid;
         bool set_ids;
+        bool exec;
         const char *chdir;
         char **argv;
 };
@@ -90,14 +96,16 @@ static int parse_options(int argc, char **argv, struct options *o) {
                         have_gid = true;
                 } else if (strncmp(a, "--chdir=", 8) == 0 && a[8] == '/')
                         o->chdir = a + 8;
+                else if (strcmp(a, "--exec") == 0)
+                        o->exec = true;
                 else {
                         report(HANDSHAKE_ERROR, EINVAL, "syscon-init: bad argument '%s'", a);
                         return -EINVAL;
                 }
         }
-        if (i >= argc || have_uid != have_gid) {
+        if (i >= argc || have_uid != have_gid || (o->exec && (have_uid || o->chdir))) {
                 report(HANDSHAKE_ERROR, EINVAL, "syscon-init: usage: syscon-init "
-                       "[--uid=UID --gid=GID] [--chdir=DIR] -- COMMAND [ARGS...]");
+                       "[--uid=UID --gid=GID] [--chdir=DIR] -- COMMAND [ARGS...] | --exec -- INIT [ARGS...]");
                 return -EINVAL;
         }
         o->set_ids = have_uid;
@@ -174,6 +182,17 @@ static _Noreturn void run_command(const struct options *o, const sigset_t *saved
         r = exec_command(o->argv);
         report(HANDSHAKE_EXEC_FAILED, -r, "%s", o->argv[0]);
         _exit(exit_status_from_exec_error(r));
+}
+
+static _Noreturn void exec_init(char **argv) {
+        extern char **environ;
+
+        /* The socket closes on INIT's execve(): that is how the supervisor learns it runs. */
+        (void) fcntl(SYSCON_INIT_HANDSHAKE_FD, F_SETFD, FD_CLOEXEC);
+        execve(argv[0], argv, environ);
+        int error = errno;
+        report(HANDSHAKE_EXEC_FAILED, error, "%s", argv[0]);
+        _exit(exit_status_from_exec_error(error));
 }
 
 static int status_to_exit(int status) {
@@ -269,6 +288,8 @@ int main(int argc, char **argv) {
         }
         if (parse_options(argc, argv, &o) < 0)
                 return EXIT_LAUNCHER_ERROR;
+        if (o.exec)
+                exec_init(o.argv);
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);

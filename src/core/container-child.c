@@ -146,16 +146,13 @@ static int setup_console(const struct container_spec *spec, int sock, int root_f
 }
 
 /* Puts the handshake socket at the fd syscon-init expects, the console (if any) on stdio, and makes
- * every other fd close on exec: only 0, 1, 2 and the socket reach syscon-init, only 0, 1, 2 a
- * booted init. */
+ * every other fd close on exec: only 0, 1, 2 and the socket reach syscon-init (which closes the
+ * socket when it execs the command or a booted init). */
 static int arrange_fds(int *sock, int *init_fd, int console_peer) {
         if (console_peer >= 0)
                 for (int fd = 0; fd < 3; fd++)
                         if (dup2(console_peer, fd) < 0)
                                 return -errno;
-        if (*init_fd < 0)
-                return RET_NERRNO(close_range(3, ~0U, CLOSE_RANGE_CLOEXEC));
-
         if (*init_fd == SYSCON_INIT_HANDSHAKE_FD) {
                 *init_fd = fcntl(*init_fd, F_DUPFD_CLOEXEC, SYSCON_INIT_HANDSHAKE_FD + 1);
                 if (*init_fd < 0)
@@ -203,16 +200,9 @@ static int exec_init(const struct container_spec *spec, int sock, int console_pe
                 return handshake_send_error(sock, r, "Failed to set up the container's fds");
 
         reset_signals();
-        if (init_fd >= 0) {
-                execveat(init_fd, "", spec->init_argv, spec->envp, AT_EMPTY_PATH);
-                return handshake_send_error(sock, -errno, "Failed to execute %s in the container",
-                                            spec->init_argv[0]);
-        }
-        /* A booted init is the tree's own, looked up inside it now that it is the root. */
-        execve(spec->init_argv[0], spec->init_argv, spec->envp);
-        int error = -errno;
-        handshake_send_error(sock, error, "%s", spec->init_argv[0]);
-        return error;
+        execveat(init_fd, "", spec->init_argv, spec->envp, AT_EMPTY_PATH);
+        return handshake_send_error(sock, -errno, "Failed to execute %s in the container",
+                                    spec->init_argv[0]);
 }
 
 /* Every step from clone to the created container; a failure is sent to the parent, which reports it. */

@@ -49,10 +49,11 @@ struct container_spec {
                                        * cannot be ID-mapped, shift it instead */
 
         /* PID 1. */
-        char **init_argv;             /* syscon-init's argv, or the booted init's */
+        char **init_argv;             /* syscon-init's argv: the command it runs as PID 2, or the
+                                       * booted init it execs in its place */
         const char *command;          /* what it runs, in init_argv, for messages */
         char **envp;
-        int init_fd;                  /* syscon-init's sealed memfd, or -EBADF: exec init_argv[0] */
+        int init_fd;                  /* syscon-init's sealed memfd */
         enum console_mode console;    /* never CONSOLE_AUTO */
         int kill_signal;              /* what SIGTERM to the supervisor becomes for PID 1 */
         bool forward_signals;         /* SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 go on to PID 1 */

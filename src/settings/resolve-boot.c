@@ -10,6 +10,7 @@
 
 #include "basic/log.h"
 #include "basic/strv.h"
+#include "core/init-memfd.h"
 #include "core/passwd.h"
 #include "core/rootfs.h"
 #include "settings/environ.h"
@@ -100,20 +101,30 @@ static int default_kill_signal(int init_fd) {
         return SIGRTMIN + 3;
 }
 
+/* syscon-init --exec -- INIT [ARGS...]: the tree's init is executed by syscon-init from its sealed
+ * memfd, never straight from the supervisor's child, whose /proc/self/exe is the host's syscon
+ * (CVE-2019-5736: an init that is a link to it, or a script naming it as interpreter, would run
+ * the host's binary in the container). */
 static int build_init_argv(const struct config *c, const char *init, struct container_spec *spec) {
         size_t n = 0;
-        _cleanup_(strv_freep) char **argv = calloc(c->argc + 2, sizeof(char *));
+        _cleanup_(strv_freep) char **argv = calloc(c->argc + 5, sizeof(char *));
         int r;
 
         if (!argv)
                 return -ENOMEM;
-        r = strv_push_printf(argv, &n, "%s", init);
+        r = strv_push_printf(argv, &n, "syscon-init");
+        if (r >= 0)
+                r = strv_push_printf(argv, &n, "--exec");
+        if (r >= 0)
+                r = strv_push_printf(argv, &n, "--");
+        if (r >= 0)
+                r = strv_push_printf(argv, &n, "%s", init);
         for (size_t i = 0; r >= 0 && i < c->argc; i++)
                 r = strv_push_printf(argv, &n, "%s", c->argv[i]);
         if (r < 0)
                 return r;
         spec->init_argv = TAKE_PTR(argv);
-        spec->command = spec->init_argv[0];
+        spec->command = spec->init_argv[3];
         return 0;
 }
 
@@ -136,6 +147,9 @@ int resolve_boot(const struct config *c, struct container_spec *spec) {
         if (r < 0)
                 return log_error_errno(r, "Failed to build init's command line and environment: %m");
 
+        spec->init_fd = init_memfd_create();
+        if (spec->init_fd < 0)
+                return log_error_errno(spec->init_fd, "Failed to load syscon-init into memory: %m");
         spec->kill_signal = c->kill_signal ?: default_kill_signal(init_fd);
         /* A booted init gets only the signals a container manager sends; SIGHUP or SIGUSR1 to
          * syscon are not meant for the guest's PID 1. */

@@ -44,3 +44,37 @@ t_probe_host_root_by_bind() {
         expect_launcher_error "host's own root"
 }
 register t_probe_host_root_by_bind "probe: the host's / bound elsewhere is still refused as a tree"
+
+# CVE-2019-5736: nothing the container executes may resolve /proc/self/exe to the host's syscon.
+# A booted init is executed by syscon-init from its sealed memfd, so an init that names
+# /proc/self/exe (as a script's interpreter, or through a link that only resolves once /proc is
+# mounted) finds that copy of syscon-init, never the host's binary.
+t_escape_cve_2019_5736_boot_init() {
+        local tree how version
+        version=$("$SYSCON" --version)
+        for how in interpreter link; do
+                new_tree "probe-exe-$how"
+                tree=$NEW_TREE
+                rm -f "$tree/sbin/init"
+                case "$how" in
+                interpreter)
+                        printf '#!/proc/self/exe --version\n' >"$tree/sbin/init"
+                        chmod 0755 "$tree/sbin/init"
+                        ;;
+                link)
+                        # A file where procfs will be, so that the link resolves inside the tree
+                        # before the container's /proc is mounted over it.
+                        mkdir -p "$tree/proc/self"
+                        cp "$tree/bin/busybox" "$tree/proc/self/exe"
+                        ln -s /proc/self/exe "$tree/sbin/init"
+                        ;;
+                esac
+                SC_TIMEOUT=30 sc boot --console=pipe "$tree"
+                echo "$how: status $RC; $(head -c 300 "$T/out" | tr '\n' ' ') / $(head -c 300 "$T/err" | tr '\n' ' ')"
+                if grep -qF -e "$version" -e "system containers" "$T/out" "$T/err"; then
+                        fail "init as /proc/self/exe ($how) ran the host's syscon"
+                fi
+                [ "$RC" != 0 ] || fail "init as /proc/self/exe ($how): exit status 0"
+        done
+}
+register t_escape_cve_2019_5736_boot_init "CVE-2019-5736: a booted init naming /proc/self/exe never runs the host's syscon binary"
