@@ -29,7 +29,7 @@ enum private_users_ownership {
         PRIVATE_USERS_OWNERSHIP_OFF,   /* the tree is used as it is */
 };
 
-/* The security options, from the command line or a profile (options-security.c merges the two). */
+/* The security options, from the command line or a profile (settings_merge() merges the two). */
 struct security_settings {
         uint64_t capability_add;  /* one bit per capability; all bits for "all" */
         uint64_t capability_drop;
@@ -45,7 +45,8 @@ struct config {
         char *rootfs;       /* as given; resolved by the caller */
         char *machine;      /* validated machine name (set from the tree's name if not given) */
         char *hostname;     /* validated, or NULL: the machine name */
-        char **setenv;      /* NULL-terminated "NAME=VALUE" list, later entries win */
+        char **setenv;      /* NULL-terminated "NAME=VALUE" list, later entries win; a bare
+                             * "NAME" (-E NAME) until settings_merge() copies the host's value */
         size_t n_setenv;
         char *working_directory; /* absolute, or NULL */
         char *user;         /* name or number, or NULL for root */

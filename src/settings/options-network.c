@@ -3,49 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "settings/environ.h"
 #include "basic/log.h"
+#include "basic/strv.h"
 #include "network/network-name.h"
-#include "settings/options.h"
+#include "settings/option-parsers.h"
 #include "settings/options-network.h"
+
+/* The network options, parsed into struct network_config. Every option but --private-network
+ * implies a network namespace of its own; -n/--network-veth, --network-bridge= and
+ * --network-zone= give the container a veth link "host0". */
 
 #define ZONE_PREFIX "vz-"
 #define IFNAME_RULES "an interface name is 1..15 bytes of printable ASCII without '/', ':' or spaces"
-
-static const struct {
-        const char *option;
-        const char *example;
-} options[_NETWORK_OPTION_MAX] = {
-        [NETWORK_OPTION_PRIVATE] = { "--private-network", "--private-network" },
-        [NETWORK_OPTION_VETH] = { "-n/--network-veth", "--network-veth" },
-        [NETWORK_OPTION_BRIDGE] = { "--network-bridge", "--network-bridge=br0" },
-        [NETWORK_OPTION_ZONE] = { "--network-zone", "--network-zone=web" },
-        [NETWORK_OPTION_MACVLAN] = { "--network-macvlan", "--network-macvlan=eth1" },
-        [NETWORK_OPTION_IPVLAN] = { "--network-ipvlan", "--network-ipvlan=eth1" },
-        [NETWORK_OPTION_INTERFACE] = { "--network-interface", "--network-interface=eth1" },
-        [NETWORK_OPTION_ADDRESS] = { "--address", "--address=10.0.0.2/24" },
-        [NETWORK_OPTION_HOST_ADDRESS] = { "--host-address", "--host-address=10.0.0.1/24" },
-        [NETWORK_OPTION_GATEWAY] = { "--gateway", "--gateway=10.0.0.1" },
-};
-
-static int bad_value(enum network_option o, const char *value, const char *problem) {
-        return log_bad_value(options[o].option, value, problem, options[o].example);
-}
-
-void network_options_help(void) {
-        printf("     --private-network       No network but loopback in the container\n"
-               "  -n --network-veth          A veth link: ve-MACHINE on the host, host0 inside\n"
-               "     --network-bridge=BR     The same, with the host end vb-MACHINE in bridge BR\n"
-               "     --network-zone=ZONE     The same, in bridge vz-ZONE, shared by the zone's\n"
-               "                             containers (created and removed as needed)\n"
-               "     --network-macvlan=IF    A macvlan link on host interface IF, mv-IF inside\n"
-               "     --network-ipvlan=IF     An ipvlan link on host interface IF, iv-IF inside\n"
-               "     --network-interface=IF  Move host interface IF in (and back at exit)\n"
-               "     --address=ADDR/PREFIX   An IPv4 or IPv6 address on host0 (repeatable)\n"
-               "     --gateway=ADDR          The default route inside, via ADDR (one per family)\n"
-               "     --host-address=ADDR/PREFIX\n"
-               "                             An address on the host end of the veth (repeatable)\n");
-}
 
 /* ADDR, or ADDR/PREFIX when `prefix` is not NULL. Returns the problem, or NULL. */
 static const char *parse_ip(const char *s, struct ip_address *ret, unsigned char *prefix) {
@@ -131,37 +100,48 @@ static int push_prefix(struct ip_prefix **l, size_t *n, const struct ip_prefix *
         return 0;
 }
 
-static int parse_prefix(struct network_config *nc, enum network_option o, const char *arg) {
-        struct ip_prefix p = {}, *l = o == NETWORK_OPTION_ADDRESS ? nc->addresses : nc->host_addresses;
-        size_t n = o == NETWORK_OPTION_ADDRESS ? nc->n_addresses : nc->n_host_addresses;
-        const char *problem = parse_ip(arg, &p.address, &p.prefixlen);
+/* An address on host0 (--address=) or on the host's end of the veth (--host-address=). */
+static int parse_prefix(struct ip_prefix **l, size_t *n, const char *value, const struct option_source *src,
+                        const char *example) {
+        struct ip_prefix p = {};
+        const char *problem = parse_ip(value, &p.address, &p.prefixlen);
 
         if (problem)
-                return bad_value(o, arg, problem);
+                return log_bad_value(src, value, problem, example);
         if (!ip_is_assignable(&p.address))
-                return bad_value(o, arg, "an unspecified, loopback, broadcast or multicast address "
-                                 "cannot be assigned to an interface");
-        for (size_t i = 0; i < n; i++)
-                if (ip_equal(&l[i].address, &p.address))
-                        return bad_value(o, arg, "that address is given twice");
-        if (o == NETWORK_OPTION_ADDRESS)
-                return push_prefix(&nc->addresses, &nc->n_addresses, &p);
-        return push_prefix(&nc->host_addresses, &nc->n_host_addresses, &p);
+                return log_bad_value(src, value, "an unspecified, loopback, broadcast or multicast address "
+                                     "cannot be assigned to an interface", example);
+        for (size_t i = 0; i < *n; i++)
+                if (ip_equal(&(*l)[i].address, &p.address))
+                        return log_bad_value(src, value, "that address is given twice", example);
+        return push_prefix(l, n, &p);
 }
 
-static int parse_gateway(struct network_config *nc, const char *arg) {
+int option_parse_address(struct config *c, const char *value, const struct option_source *src) {
+        return parse_prefix(&c->network.addresses, &c->network.n_addresses, value, src, "10.0.0.2/24");
+}
+
+int option_parse_host_address(struct config *c, const char *value, const struct option_source *src) {
+        return parse_prefix(&c->network.host_addresses, &c->network.n_host_addresses, value, src,
+                            "10.0.0.1/24");
+}
+
+#define GATEWAY_EXAMPLE "10.0.0.1"
+
+int option_parse_gateway(struct config *c, const char *value, const struct option_source *src) {
+        struct network_config *nc = &c->network;
         struct ip_address a = {}, *grown;
-        const char *problem = parse_ip(arg, &a, NULL);
+        const char *problem = parse_ip(value, &a, NULL);
 
         if (problem)
-                return bad_value(NETWORK_OPTION_GATEWAY, arg, problem);
+                return log_bad_value(src, value, problem, GATEWAY_EXAMPLE);
         if (!ip_is_assignable(&a))
-                return bad_value(NETWORK_OPTION_GATEWAY, arg, "an unspecified, loopback, broadcast or "
-                                 "multicast address cannot be a gateway");
+                return log_bad_value(src, value, "an unspecified, loopback, broadcast or multicast "
+                                     "address cannot be a gateway", GATEWAY_EXAMPLE);
         for (size_t i = 0; i < nc->n_gateways; i++)
                 if (nc->gateways[i].family == a.family)
-                        return bad_value(NETWORK_OPTION_GATEWAY, arg, "there can be one gateway per "
-                                         "address family, and this family has one already");
+                        return log_bad_value(src, value, "there can be one gateway per address family, "
+                                             "and this family has one already", GATEWAY_EXAMPLE);
         grown = reallocarray(nc->gateways, nc->n_gateways + 1, sizeof a);
         if (!grown)
                 return -ENOMEM;
@@ -170,20 +150,19 @@ static int parse_gateway(struct network_config *nc, const char *arg) {
         return 0;
 }
 
-static int set_name(enum network_option o, char **field, const char *arg) {
-        char *copy;
+int option_parse_network_bridge(struct config *c, const char *value, const struct option_source *src) {
+        if (!ifname_is_valid(value))
+                return log_bad_value(src, value, IFNAME_RULES, "br0");
+        return option_set_string(&c->network.bridge, value);
+}
 
-        if (!ifname_is_valid(arg))
-                return bad_value(o, arg, IFNAME_RULES);
-        if (o == NETWORK_OPTION_ZONE && strlen(ZONE_PREFIX) + strlen(arg) > IF_NAMESIZE - 1)
-                return bad_value(o, arg, "the zone's bridge is named vz-ZONE, which must fit in 15 "
-                                 "bytes: use a zone name of at most 12 bytes");
-        copy = strdup(arg);
-        if (!copy)
-                return -ENOMEM;
-        free(*field);
-        *field = copy;
-        return 0;
+int option_parse_network_zone(struct config *c, const char *value, const struct option_source *src) {
+        if (!ifname_is_valid(value))
+                return log_bad_value(src, value, IFNAME_RULES, "web");
+        if (strlen(ZONE_PREFIX) + strlen(value) > IF_NAMESIZE - 1)
+                return log_bad_value(src, value, "the zone's bridge is named vz-ZONE, which must fit in 15 "
+                                     "bytes: use a zone name of at most 12 bytes", "web");
+        return option_set_string(&c->network.zone, value);
 }
 
 static bool strv_contains(char **l, const char *s) {
@@ -193,45 +172,40 @@ static bool strv_contains(char **l, const char *s) {
         return false;
 }
 
-static int push_name(enum network_option o, char ***l, size_t *n, const char *arg) {
+/* A host interface, once in its list. */
+static int push_name(char ***l, size_t *n, const char *value, const struct option_source *src) {
         _cleanup_free_ char *copy = NULL;
 
-        if (!ifname_is_valid(arg))
-                return bad_value(o, arg, IFNAME_RULES);
-        if (strv_contains(*l, arg))
-                return bad_value(o, arg, "that interface is given twice");
-        copy = strdup(arg);
+        if (!ifname_is_valid(value))
+                return log_bad_value(src, value, IFNAME_RULES, "eth1");
+        if (strv_contains(*l, value))
+                return log_bad_value(src, value, "that interface is given twice", "eth1");
+        copy = strdup(value);
         if (!copy)
                 return -ENOMEM;
         return strv_push(l, n, &copy);
 }
 
-int network_option_parse(struct network_config *nc, enum network_option option, const char *arg) {
-        switch (option) {
-        case NETWORK_OPTION_PRIVATE:
-                nc->private_network = true;
-                return 0;
-        case NETWORK_OPTION_VETH:
-                nc->veth = true;
-                return 0;
-        case NETWORK_OPTION_BRIDGE:
-                return set_name(option, &nc->bridge, arg);
-        case NETWORK_OPTION_ZONE:
-                return set_name(option, &nc->zone, arg);
-        case NETWORK_OPTION_MACVLAN:
-                return push_name(option, &nc->macvlan, &nc->n_macvlan, arg);
-        case NETWORK_OPTION_IPVLAN:
-                return push_name(option, &nc->ipvlan, &nc->n_ipvlan, arg);
-        case NETWORK_OPTION_INTERFACE:
-                return push_name(option, &nc->interfaces, &nc->n_interfaces, arg);
-        case NETWORK_OPTION_ADDRESS:
-        case NETWORK_OPTION_HOST_ADDRESS:
-                return parse_prefix(nc, option, arg);
-        case NETWORK_OPTION_GATEWAY:
-                return parse_gateway(nc, arg);
-        default:
-                return -EINVAL;
-        }
+int option_parse_network_macvlan(struct config *c, const char *value, const struct option_source *src) {
+        return push_name(&c->network.macvlan, &c->network.n_macvlan, value, src);
+}
+
+int option_parse_network_ipvlan(struct config *c, const char *value, const struct option_source *src) {
+        return push_name(&c->network.ipvlan, &c->network.n_ipvlan, value, src);
+}
+
+int option_parse_network_interface(struct config *c, const char *value, const struct option_source *src) {
+        return push_name(&c->network.interfaces, &c->network.n_interfaces, value, src);
+}
+
+int option_parse_private_network(struct config *c, const char *value, const struct option_source *src) {
+        c->network.private_network = true;
+        return 0;
+}
+
+int option_parse_network_veth(struct config *c, const char *value, const struct option_source *src) {
+        c->network.veth = true;
+        return 0;
 }
 
 static int verify_links(const struct network_config *nc) {
@@ -266,8 +240,9 @@ static int verify_gateway(const struct network_config *nc, const struct ip_addre
         inet_ntop(g->family, &g->in6, text, sizeof text);
         for (size_t i = 0; i < nc->n_addresses; i++)
                 if (ip_equal(&nc->addresses[i].address, g))
-                        return bad_value(NETWORK_OPTION_GATEWAY, text, "that is the container's own "
-                                         "--address=; give the address of the router on that link");
+                        return log_bad_value(&(const struct option_source) { .key = "gateway" }, text,
+                                             "that is the container's own --address=; give the address "
+                                             "of the router on that link", GATEWAY_EXAMPLE);
         for (size_t i = 0; i < nc->n_addresses; i++)
                 if (prefix_contains(nc->addresses + i, g))
                         return 0;

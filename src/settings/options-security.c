@@ -4,39 +4,19 @@
 #include <strings.h>
 #include <sys/capability.h>
 
-#include "core/capability.h"
 #include "basic/log.h"
-#include "settings/options-security.h"
-#include "settings/profile.h"
+#include "core/capability.h"
 #include "core/seccomp-filter.h"
+#include "settings/option-parsers.h"
+#include "settings/options-security.h"
 
-/* The security options, parsed the same way from the command line and from a profile. Where a
- * value came from decides how a mistake is reported: "--KEY=" or "FILE:LINE: KEY=". */
+/* The security options, parsed the same way from the command line and from a profile; the source
+ * decides how a mistake is reported ("--KEY=" or "FILE:LINE: KEY="). */
 
 #define WORD_SEPARATORS " \t\n\r"
 
-struct source {
-        const char *file; /* NULL: the command line */
-        unsigned line;
-        bool profile;     /* rules are marked as the profile's, so the command line can win */
-};
-
-static const struct source command_line = {};
-
-static int log_bad_value(const struct source *src, const char *key, const char *value,
-                         const char *problem, const char *example) {
-        if (src->file)
-                log_error("%s:%u: invalid %s= value \"%s\": %s, as in %s=%s.", src->file, src->line,
-                          key, value, problem, key, example);
-        else
-                log_error("Invalid --%s= value \"%s\": %s, as in --%s=%s.", key, value, problem, key,
-                          example);
-        return -EINVAL;
-}
-
 /* CAP_A,CAP_B,... or "all", into a bit mask. */
-static int parse_capabilities(const struct source *src, const char *key, const char *value,
-                              uint64_t *mask) {
+static int parse_capabilities(const struct option_source *src, const char *value, uint64_t *mask) {
         uint64_t set = 0;
 
         for (const char *p = value;;) {
@@ -45,7 +25,7 @@ static int parse_capabilities(const struct source *src, const char *key, const c
                 int cap;
 
                 if (n == 0 || n >= sizeof name)
-                        return log_bad_value(src, key, value, "give capability names separated by ',' "
+                        return log_bad_value(src, value, "give capability names separated by ',' "
                                              "(see capabilities(7)) or \"all\"", "CAP_NET_ADMIN,CAP_SYS_TIME");
                 memcpy(name, p, n);
                 name[n] = 0;
@@ -56,7 +36,7 @@ static int parse_capabilities(const struct source *src, const char *key, const c
                         if (cap == -ENOMEM)
                                 return cap;
                         if (cap < 0)
-                                return log_bad_value(src, key, value, "unknown capability; names are "
+                                return log_bad_value(src, value, "unknown capability; names are "
                                                      "as in capabilities(7), with the CAP_ prefix",
                                                      "CAP_NET_ADMIN");
                         set |= CAPABILITY_BIT(cap);
@@ -81,18 +61,25 @@ static int parse_boolean(const char *value) {
         return -EINVAL;
 }
 
-static int parse_no_new_privileges(struct security_settings *s, const struct source *src,
-                                   const char *key, const char *value) {
+int option_parse_capability(struct config *c, const char *value, const struct option_source *src) {
+        return parse_capabilities(src, value, &c->security.capability_add);
+}
+
+int option_parse_drop_capability(struct config *c, const char *value, const struct option_source *src) {
+        return parse_capabilities(src, value, &c->security.capability_drop);
+}
+
+int option_parse_no_new_privileges(struct config *c, const char *value, const struct option_source *src) {
         int b = parse_boolean(value);
 
         if (b < 0)
-                return log_bad_value(src, key, value, "use yes or no", "yes");
-        s->no_new_privileges = b;
-        s->no_new_privileges_set = true;
+                return log_bad_value(src, value, "use yes or no", "yes");
+        c->security.no_new_privileges = b;
+        c->security.no_new_privileges_set = true;
         return 0;
 }
 
-static int rule_add(struct security_settings *s, const char *name, size_t n, bool deny, bool from_profile) {
+static int rule_add(struct security_settings *s, const char *name, size_t n, bool deny) {
         struct syscall_rule *rules = reallocarray(s->syscall_rules, s->n_syscall_rules + 1, sizeof *rules);
         char *copy;
 
@@ -105,14 +92,12 @@ static int rule_add(struct security_settings *s, const char *name, size_t n, boo
         rules[s->n_syscall_rules++] = (struct syscall_rule) {
                 .name = copy,
                 .deny = deny,
-                .from_profile = from_profile,
         };
         return 0;
 }
 
 /* As nspawn: NAME or @GROUP words separated by spaces, all denied if the list starts with '~'. */
-static int parse_system_call_filter(struct security_settings *s, const struct source *src,
-                                    const char *key, const char *value) {
+int option_parse_system_call_filter(struct config *c, const char *value, const struct option_source *src) {
         bool deny = value[0] == '~';
         const char *p = value + deny;
         size_t n_words = 0;
@@ -132,119 +117,24 @@ static int parse_system_call_filter(struct security_settings *s, const struct so
 
                         snprintf(problem, sizeof problem, "\"%.*s\" is neither a system call nor one of "
                                  "the groups %s", (int) n, p, seccomp_filter_group_list());
-                        return log_bad_value(src, key, value, problem, "~@clock ptrace");
+                        return log_bad_value(src, value, problem, "~@clock ptrace");
                 }
-                r = rule_add(s, p, n, deny, src->profile);
+                r = rule_add(&c->security, p, n, deny);
                 if (r < 0)
                         return r;
                 p += n;
                 n_words++;
         }
         if (n_words == 0)
-                return log_bad_value(src, key, value, "give system call names or @groups, the list "
+                return log_bad_value(src, value, "give system call names or @groups, the list "
                                      "prefixed with '~' to deny them", "~@clock ptrace");
         return 0;
 }
 
-/* The settings a profile may hold; every one is also an option. */
-static int parse_setting(struct security_settings *s, const struct source *src, const char *key,
-                         const char *value) {
-        if (streq(key, "capability"))
-                return parse_capabilities(src, key, value, &s->capability_add);
-        if (streq(key, "drop-capability"))
-                return parse_capabilities(src, key, value, &s->capability_drop);
-        if (streq(key, "no-new-privileges"))
-                return parse_no_new_privileges(s, src, key, value);
-        if (streq(key, "system-call-filter"))
-                return parse_system_call_filter(s, src, key, value);
-        log_error("%s:%u: unknown setting \"%s\"; a profile may set capability, drop-capability, "
-                  "no-new-privileges and system-call-filter.", src->file ?: "command line", src->line, key);
-        return -EINVAL;
-}
-
-static int profile_setting(void *userdata, const char *key, const char *value, const char *file,
-                           unsigned line) {
-        const struct source src = { .file = file, .line = line, .profile = true };
-
-        return parse_setting(userdata, &src, key, value);
-}
-
-int options_security_parse(struct config *c, int opt, const char *arg) {
-        static const char *const keys[] = {
-                [ARG_CAPABILITY - ARG_SECURITY_FIRST] = "capability",
-                [ARG_DROP_CAPABILITY - ARG_SECURITY_FIRST] = "drop-capability",
-                [ARG_NO_NEW_PRIVILEGES - ARG_SECURITY_FIRST] = "no-new-privileges",
-                [ARG_SYSTEM_CALL_FILTER - ARG_SECURITY_FIRST] = "system-call-filter",
-        };
-        char *copy;
-
-        if (opt == ARG_PROFILE) {
-                if (!*arg)
-                        return log_bad_value(&command_line, "profile", arg, "give a profile name or "
-                                             "path", "strict");
-                copy = strdup(arg);
-                if (!copy)
-                        return -ENOMEM;
-                free(c->security.profile);
-                c->security.profile = copy;
-                return 0;
-        }
-        return parse_setting(&c->security, &command_line, keys[opt - ARG_SECURITY_FIRST], arg);
-}
-
-/* The command line wins: what it adds the profile cannot drop and the other way round, its
- * --no-new-privileges= replaces the profile's, and its filter rules are applied after the
- * profile's (seccomp-filter.c). */
-static int merge_profile(struct security_settings *s, struct security_settings *p) {
-        uint64_t add = s->capability_add, drop = s->capability_drop;
-        struct syscall_rule *rules;
-
-        if (p->n_syscall_rules > 0) {
-                rules = reallocarray(s->syscall_rules, s->n_syscall_rules + p->n_syscall_rules, sizeof *rules);
-                if (!rules)
-                        return -ENOMEM;
-                s->syscall_rules = rules;
-                memcpy(rules + s->n_syscall_rules, p->syscall_rules, p->n_syscall_rules * sizeof *rules);
-                s->n_syscall_rules += p->n_syscall_rules;
-                p->n_syscall_rules = 0;
-        }
-
-        s->capability_add = add | (p->capability_add & ~drop);
-        s->capability_drop = drop | (p->capability_drop & ~add);
-        if (!s->no_new_privileges_set) {
-                s->no_new_privileges = p->no_new_privileges;
-                s->no_new_privileges_set = p->no_new_privileges_set;
-        }
-        return 0;
-}
-
-int options_security_finish(struct config *c) {
-        struct security_settings p = {};
-        int r;
-
-        if (!c->security.profile)
-                return 0;
-        r = profile_load(c->security.profile, profile_dirs, profile_setting, &p);
-        /* A profile that cannot be found or read is a bad --profile= value, already logged. */
-        if (r < 0 && r != -ENOMEM)
-                r = -EINVAL;
-        if (r >= 0)
-                r = merge_profile(&c->security, &p);
-        security_settings_done(&p);
-        return r;
-}
-
-void options_security_help(void) {
-        printf("     --capability=CAP[,CAP...]|all\n"
-               "                             Keep these capabilities too (default: nspawn's set)\n"
-               "     --drop-capability=CAP[,CAP...]|all\n"
-               "                             Drop these capabilities\n"
-               "     --no-new-privileges=yes|no\n"
-               "                             No privileges gained by execve() (setuid, file caps)\n"
-               "     --system-call-filter=[~]NAME|@GROUP ...\n"
-               "                             Allow, or with '~' deny (EPERM), these system calls\n"
-               "     --profile=NAME|PATH     Security settings from a profile (default, strict,\n"
-               "                             trusted); options given here override it\n");
+int option_parse_profile(struct config *c, const char *value, const struct option_source *src) {
+        if (!*value)
+                return log_bad_value(src, value, "give a profile name or path", "strict");
+        return option_set_string(&c->security.profile, value);
 }
 
 void security_settings_done(struct security_settings *s) {

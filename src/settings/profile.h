@@ -3,7 +3,7 @@
 
 /* Profiles: files of KEY=VALUE lines, '#' comments and blank lines, where each KEY is a
  * command-line option's name without "--". This module finds and reads them; what a key means is
- * the caller's (options-security.c). */
+ * the caller's (merge.c hands each to the option table). */
 
 /* Where a profile named without a '/' is looked for, in order (the administrator's first);
  * NULL-terminated. */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/capability.h"
+#include "settings/merge.h"
 #include "settings/options.h"
 #include "settings/options-security.h"
 #include "settings/profile.h"
@@ -22,12 +23,14 @@
 
 static char scratch[] = "/tmp/test-options-security-XXXXXX";
 
+/* Parses, then merges the profile as main() does. */
 static int parse_argv(struct config *c, char **argv) {
-        int argc = 0;
+        int argc = 0, r;
 
         while (argv[argc])
                 argc++;
-        return options_parse(VERB_RUN, argc, argv, c);
+        r = options_parse(VERB_RUN, argc, argv, c);
+        return r == 0 ? settings_merge(c) : r;
 }
 #define PARSE(c, ...) parse_argv((c), (char *[]) { "run", __VA_ARGS__, "/tree", NULL })
 #define PARSE_OK(c, ...) assert_int_equal(PARSE(c, __VA_ARGS__), 0)

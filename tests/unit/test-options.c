@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "settings/merge.h"
+#include "settings/option-table.h"
 #include "settings/options.h"
 
 /* The longest host name the kernel takes, and one byte more. */
@@ -280,16 +282,47 @@ static void test_setenv_from_host(void **state) {
 
         assert_int_equal(setenv("SYSCON_TEST_HOST_VAR", "from host=1", 1), 0);
         PARSE_OK(&c, "-E", "X=0", "-E", "SYSCON_TEST_HOST_VAR", "/tree");
+        assert_int_equal(settings_merge(&c), 0);
         CHECK_STRV(c.setenv, c.n_setenv, "X=0", "SYSCON_TEST_HOST_VAR=from host=1");
         config_done(&c);
 
         assert_int_equal(setenv("SYSCON_TEST_HOST_VAR", "", 1), 0);
         PARSE_OK(&c, "--setenv=SYSCON_TEST_HOST_VAR", "/tree");
+        assert_int_equal(settings_merge(&c), 0);
         CHECK_STRV(c.setenv, c.n_setenv, "SYSCON_TEST_HOST_VAR=");
         config_done(&c);
+}
+
+/* Parsing reads neither the environment nor files: what needs them waits for settings_merge(),
+ * which reports what is missing with the message parsing used to give. */
+static void test_parse_is_pure(void **state) {
+        struct config c = {};
+        struct capture cap;
+        char *text;
 
         assert_int_equal(unsetenv("SYSCON_TEST_HOST_VAR"), 0);
-        FAILS("-E", "SYSCON_TEST_HOST_VAR", "/tree");
+        PARSE_OK(&c, "-E", "SYSCON_TEST_HOST_VAR", "-E", "A=1", "--profile=/nonexistent/p.conf", "/tree");
+        CHECK_STRV(c.setenv, c.n_setenv, "SYSCON_TEST_HOST_VAR", "A=1");
+        assert_string_equal(c.security.profile, "/nonexistent/p.conf");
+
+        capture_start(&cap, STDERR_FILENO);
+        assert_int_equal(settings_merge(&c), -EINVAL);
+        text = capture_stop(&cap);
+        assert_string_equal(text, "syscon: Invalid --setenv= value \"SYSCON_TEST_HOST_VAR\": the host has no "
+                            "variable SYSCON_TEST_HOST_VAR to copy; give a value, as in "
+                            "--setenv=SYSCON_TEST_HOST_VAR=VALUE.\n");
+        free(text);
+        config_done(&c);
+
+        /* the profile is read by the merge too, after the environment */
+        PARSE_OK(&c, "--profile=/nonexistent/p.conf", "/tree");
+        capture_start(&cap, STDERR_FILENO);
+        assert_int_equal(settings_merge(&c), -EINVAL);
+        text = capture_stop(&cap);
+        assert_string_equal(text, "syscon: Failed to open the profile /nonexistent/p.conf: No such file or "
+                            "directory\n");
+        free(text);
+        config_done(&c);
 }
 
 static void test_chdir(void **state) {
@@ -350,34 +383,33 @@ static void test_bind_ro(void **state) {
         check_one_mount("--bind-ro=/a\\:1:/b\\:2:rbind", CUSTOM_MOUNT_BIND_READ_ONLY, "/a:1", "/b:2", NULL, true);
 }
 
-/* Whether the one bind that ARG gives is ID-mapped. */
-static bool bind_is_idmapped(const char *arg) {
-        struct config c = {};
-        bool idmap;
-
-        PARSE_OK(&c, (char *) arg, "/tree");
-        assert_int_equal(c.n_mounts, 1);
-        idmap = c.mounts[0].idmap;
-        config_done(&c);
-        return idmap;
-}
-
-/* Not ID-mapped unless asked for, as in nspawn: through an ID-mapped bind, container root is the
- * host's root on the source and may plant setuid-root files there. */
+/* As nspawn: a bind is ID-mapped only when asked. */
 static void test_bind_idmap(void **state) {
-        assert_false(bind_is_idmapped("--bind=/a"));
-        assert_false(bind_is_idmapped("--bind=/a:/b"));
-        assert_false(bind_is_idmapped("--bind=/a:/b:"));
-        assert_false(bind_is_idmapped("--bind=/a:/b:norbind"));
-        assert_false(bind_is_idmapped("--bind-ro=/a"));
-        assert_false(bind_is_idmapped("--bind-ro=/a:/b:rbind"));
-        assert_true(bind_is_idmapped("--bind=/a:/b:idmap"));
-        assert_true(bind_is_idmapped("--bind=/a::norbind,idmap"));
-        assert_true(bind_is_idmapped("--bind-ro=/a:/b:idmap"));
-        assert_false(bind_is_idmapped("--bind=/a:/b:noidmap"));
-        assert_false(bind_is_idmapped("--bind-ro=/a:/b:noidmap,rbind"));
-        assert_false(bind_is_idmapped("--bind=/a:/b:idmap,noidmap"));
-        assert_true(bind_is_idmapped("--bind=/a:/b:noidmap,idmap"));
+        static const struct {
+                const char *arg;
+                bool idmap;
+        } cases[] = {
+                { "--bind=/a", false },
+                { "--bind=/a:/b", false },
+                { "--bind=/a:/b:norbind", false },
+                { "--bind=/a:/b:idmap", true },
+                { "--bind=/a::idmap,norbind", true },
+                { "--bind=/a:/b:noidmap", false },
+                { "--bind=/a:/b:noidmap,idmap", true },
+                { "--bind=/a:/b:idmap,noidmap", false },
+                { "--bind-ro=/a", false },
+                { "--bind-ro=/a:/b:idmap", true },
+        };
+
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                struct config c = {};
+
+                PARSE_OK(&c, (char *) cases[i].arg, "/tree");
+                assert_int_equal(c.n_mounts, 1);
+                if (c.mounts[0].idmap != cases[i].idmap)
+                        fail_msg("%s: idmap is %d", cases[i].arg, c.mounts[0].idmap);
+                config_done(&c);
+        }
 }
 
 static void test_bind_invalid(void **state) {
@@ -676,6 +708,167 @@ static void test_help(void **state) {
         config_done(&c);
 }
 
+/* The option names of each line of a --help, as "-M/--machine", "--hostname", "-U". */
+static size_t help_options(const char *text, char names[][40], size_t max) {
+        size_t n = 0;
+
+        for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+                const char *p = line + strspn(line, " ");
+                size_t k;
+
+                if (p - line < 2 || p - line > 5 || *p != '-')
+                        continue;
+                assert_true(n < max);
+                names[n][0] = 0;
+                while (*p == '-') {
+                        k = strcspn(p, "= \n");
+                        snprintf(names[n] + strlen(names[n]), 40 - strlen(names[n]), "%s%.*s",
+                                 names[n][0] ? "/" : "", (int) k, p);
+                        p += k;
+                        if (*p != ' ')
+                                break;
+                        p++;
+                }
+                n++;
+        }
+        return n;
+}
+
+static void check_help_lists(enum verb verb, const char *const *expected, size_t n_expected) {
+        char names[64][40], *text;
+        size_t n;
+        int r;
+
+        text = parse_capturing(STDOUT_FILENO, verb, (char *[]) { (char *) verb_to_string(verb), "--help", NULL }, &r);
+        assert_int_equal(r, 1);
+        n = help_options(text, names, 64);
+        for (size_t i = 0; i < n && i < n_expected; i++)
+                if (!streq(names[i], expected[i]))
+                        fail_msg("syscon %s --help, option %zu: got %s, want %s", verb_to_string(verb), i,
+                                 names[i], expected[i]);
+        assert_int_equal(n, n_expected);
+        free(text);
+}
+
+#define COMMON_HEAD "-h/--help", "-D/--directory", "-M/--machine", "--hostname", "-E/--setenv", "--chdir", \
+        "-u/--user", "--bind", "--bind-ro", "--tmpfs", "--read-only", "--private-users", "-U",                \
+        "--private-users-ownership", "--console", "-P/--pipe", "--kill-signal", "-q/--quiet", "--uuid",       \
+        "--property"
+#define COMMON_TAIL "--private-network", "-n/--network-veth", "--network-bridge", "--network-zone",           \
+        "--network-macvlan", "--network-ipvlan", "--network-interface", "--address", "--gateway",             \
+        "--host-address", "--capability", "--drop-capability", "--no-new-privileges",                          \
+        "--system-call-filter", "--profile"
+
+/* Each verb's --help, made from the option table, lists exactly its own options, in the table's
+ * order, once each. */
+static void test_help_lists_verb_options(void **state) {
+        static const char *const run[] = { COMMON_HEAD, COMMON_TAIL };
+        static const char *const boot[] = { COMMON_HEAD, "--init", COMMON_TAIL };
+
+        check_help_lists(VERB_RUN, run, ELEMENTSOF(run));
+        check_help_lists(VERB_BOOT, boot, ELEMENTSOF(boot));
+}
+
+/* The look of the hand-written help it replaced: names in a column, descriptions from column 29,
+ * a long name on a line of its own, continuation lines indented. */
+static void test_help_layout(void **state) {
+        static const char *const run_lines[] = {
+                "syscon run [OPTIONS] ROOTFS [--] [COMMAND [ARGS...]]\n\nRun COMMAND (default: the user's "
+                "shell) in the tree ROOTFS, with syscon-init\nas PID 1.\n\n  -h --help                  Show this help\n",
+                "\n     --hostname=NAME         Host name inside (default: the machine name)\n",
+                "\n     --bind=SRC[:DST[:OPTS]] Bind a host path (DST defaults to SRC); OPTS: rbind\n"
+                "                             (default) or norbind, noidmap (default) or idmap\n"
+                "                             (container root is the host's root there); \\: is\n"
+                "                             a ':' in a path\n",
+                "\n     --bind-ro=SRC[:DST[:OPTS]]\n                             The same, read-only\n",
+                "\n  -U                         The same as --private-users=pick\n",
+                "\n     --kill-signal=SIGNAL    Signal to stop the container (default: SIGTERM)\n",
+                "\n     --profile=NAME|PATH     Security settings from a profile (default, strict,\n"
+                "                             trusted); options given here override it\n",
+        };
+        char *text;
+        int r;
+
+        text = parse_capturing(STDOUT_FILENO, VERB_RUN, (char *[]) { "run", "-h", NULL }, &r);
+        for (size_t i = 0; i < ELEMENTSOF(run_lines); i++)
+                if (!strstr(text, run_lines[i]))
+                        fail_msg("syscon run --help lacks \"%s\"", run_lines[i]);
+        assert_true(text + strlen(text) - strlen(run_lines[6]) == strstr(text, run_lines[6]));
+        free(text);
+
+        text = parse_capturing(STDOUT_FILENO, VERB_BOOT, (char *[]) { "boot", "-h", NULL }, &r);
+        assert_non_null(strstr(text, "\n     --kill-signal=SIGNAL    Signal to stop the container (default: "
+                               "SIGRTMIN+3 for systemd,\n                             SIGUSR2 for busybox init, "
+                               "SIGINT for sysvinit)\n"));
+        assert_non_null(strstr(text, "\n     --init=PATH             The init to boot, inside the tree (default:\n"));
+        assert_null(strstr(text, "(default: SIGTERM)"));
+        free(text);
+}
+
+/* Each mistake getopt finds is one message naming the option and the verb's --help. */
+static void test_getopt_errors(void **state) {
+        CHECK_ERROR("syscon: Option -E/--setenv needs a value; see \"syscon run --help\".\n", "-q", "-E");
+        CHECK_ERROR("syscon: Option --read-only takes no value; see \"syscon run --help\".\n", "--read-only=no", "/t");
+        CHECK_ERROR("syscon: Option -n/--network-veth takes no value; see \"syscon run --help\".\n",
+                    "--network-veth=yes", "/t");
+        CHECK_ERROR("syscon: Option --kill-signal needs a value; see \"syscon run --help\".\n", "--kill-signal");
+        /* an abbreviation of two options is no option */
+        CHECK_ERROR("syscon: Unknown option --p; see \"syscon run --help\".\n", "--p", "/tree");
+        CHECK_ERROR("syscon: Unknown option --bogus; see \"syscon run --help\".\n", "--bogus", "--foo", "/tree");
+        CHECK_ERROR("syscon: Unknown option -=; see \"syscon run --help\".\n", "-U=pick", "/tree");
+        CHECK_ERROR("syscon: Unknown option -x; see \"syscon run --help\".\n", "-nx", "/tree");
+        /* an option of the other verb, by its name or an abbreviation */
+        CHECK_ERROR("syscon: --init= is an option of \"syscon boot\"; \"syscon run\" always runs syscon-init "
+                    "as PID 1 and your command as PID 2.\n", "--init=/sbin/init", "/tree");
+        CHECK_ERROR("syscon: --init= is an option of \"syscon boot\"; \"syscon run\" always runs syscon-init "
+                    "as PID 1 and your command as PID 2.\n", "--in", "/sbin/init", "/tree");
+
+        struct config c = {};
+        char *text;
+        int r;
+
+        text = parse_capturing(STDERR_FILENO, VERB_BOOT, (char *[]) { "boot", "-q", "--init", NULL }, &r);
+        assert_int_equal(r, -EINVAL);
+        assert_string_equal(text, "syscon: Option --init needs a value; see \"syscon boot --help\".\n");
+        free(text);
+
+        /* a unique abbreviation is the option */
+        PARSE_OK(&c, "--mach=web", "--read-o", "/tree");
+        assert_string_equal(c.machine, "web");
+        assert_true(c.read_only);
+        config_done(&c);
+}
+
+/* What the rest of the table's users rely on. */
+static void test_table(void **state) {
+        for (size_t i = 0; i < option_table_size; i++) {
+                const struct option_entry *e = option_table + i;
+
+                assert_true(e->name || e->short_name);
+                assert_non_null(e->parse);
+                assert_non_null(e->help);
+                assert_true(e->verbs != 0 && (e->verbs & ~OPTION_VERBS_ALL) == 0);
+                assert_int_equal(e->help_value != NULL, e->argument == OPTION_ARGUMENT_REQUIRED);
+                /* a file gives KEY=VALUE: a flag would need a boolean first */
+                if (e->from_file)
+                        assert_int_equal(e->argument, OPTION_ARGUMENT_REQUIRED);
+                assert_true(!e->trusted_only || e->from_file);
+                /* one meaning per name and verb; the same argument and parser across verbs */
+                for (size_t j = 0; j < i; j++) {
+                        const struct option_entry *o = option_table + j;
+                        bool same = (e->name && o->name && streq(e->name, o->name)) ||
+                                    (e->short_name && e->short_name == o->short_name);
+
+                        if (!same)
+                                continue;
+                        assert_int_equal(e->verbs & o->verbs, 0);
+                        assert_int_equal(e->argument, o->argument);
+                        assert_ptr_equal(e->parse, o->parse);
+                        assert_int_equal(e->short_name, o->short_name);
+                }
+        }
+}
+
 static void test_boot(void **state) {
         struct config c = {};
 
@@ -720,6 +913,7 @@ int main(void) {
                 cmocka_unit_test(test_hostname),
                 cmocka_unit_test(test_setenv),
                 cmocka_unit_test(test_setenv_from_host),
+                cmocka_unit_test(test_parse_is_pure),
                 cmocka_unit_test(test_chdir),
                 cmocka_unit_test(test_user),
                 cmocka_unit_test(test_bind),
@@ -736,6 +930,10 @@ int main(void) {
                 cmocka_unit_test(test_private_users_ownership),
                 cmocka_unit_test(test_error_messages),
                 cmocka_unit_test(test_help),
+                cmocka_unit_test(test_help_lists_verb_options),
+                cmocka_unit_test(test_help_layout),
+                cmocka_unit_test(test_getopt_errors),
+                cmocka_unit_test(test_table),
                 cmocka_unit_test(test_boot),
                 cmocka_unit_test(test_parse_again),
         };

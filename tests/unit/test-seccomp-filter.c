@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "settings/merge.h"
 #include "settings/options.h"
 #include "settings/options-security.h"
 #include "core/seccomp-filter.h"
@@ -24,6 +25,7 @@ static void parse(struct config *c, char **argv) {
                 argc++;
         *c = (struct config) {};
         assert_int_equal(options_parse(VERB_RUN, argc, argv, c), 0);
+        assert_int_equal(settings_merge(c), 0);
 }
 #define PARSE(c, ...) parse((c), (char *[]) { "run", __VA_ARGS__, "/tree", NULL })
 
