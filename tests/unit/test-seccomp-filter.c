@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "basic/macro.h"
 #include "settings/options.h"
 #include "core/seccomp-filter.h"
 
@@ -143,6 +146,54 @@ static void test_profile_layer(void **state) {
         free(arg);
 }
 
+#define GROUP_LIST "@clock @cpu-emulation @debug @io-uring @keyring @memlock @module @mount @obsolete " \
+                   "@pkey @raw-io @reboot @swap"
+#define GROUP_LIST_THREADS 4
+
+static pthread_barrier_t group_list_start;
+
+static void *group_list_thread(void *arg) {
+        pthread_barrier_wait(&group_list_start);
+        return (void *) (uintptr_t) !streq(seccomp_filter_group_list(), GROUP_LIST);
+}
+
+/* Threads that ask first, at once, in a child that has not asked yet: each gets the whole list. */
+static bool group_list_first_use_ok(void) {
+        pthread_t threads[GROUP_LIST_THREADS];
+        uintptr_t bad = 0;
+        void *ret;
+
+        assert_int_equal(pthread_barrier_init(&group_list_start, NULL, GROUP_LIST_THREADS), 0);
+        for (size_t i = 0; i < GROUP_LIST_THREADS; i++)
+                assert_int_equal(pthread_create(&threads[i], NULL, group_list_thread, NULL), 0);
+        for (size_t i = 0; i < GROUP_LIST_THREADS; i++) {
+                assert_int_equal(pthread_join(threads[i], &ret), 0);
+                bad |= (uintptr_t) ret;
+        }
+        return !bad;
+}
+
+/* The list was made into a static buffer with strcat() on first use: concurrent first uses
+ * appended to it together, garbling it and running past its end. Runs first, before anything in
+ * this process has asked for the list. */
+static void test_group_list_first_use(void **state) {
+        unsigned bad = 0;
+
+        for (int i = 0; i < 200; i++) {
+                pid_t pid = fork();
+                int status;
+
+                assert_true(pid >= 0);
+                if (pid == 0)
+                        _exit(group_list_first_use_ok() ? 0 : 1);
+                assert_int_equal(waitpid(pid, &status, 0), pid);
+                bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        }
+        if (bad > 0)
+                fail_msg("%u of 200 children got a garbled list", bad);
+        assert_string_equal(seccomp_filter_group_list(), GROUP_LIST);
+}
+
 static void test_names(void **state) {
         assert_true(seccomp_filter_name_is_valid("mount"));
         assert_true(seccomp_filter_name_is_valid("vm86"));
@@ -216,6 +267,7 @@ static void test_init_conflict(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_group_list_first_use),
                 cmocka_unit_test(test_default),
                 cmocka_unit_test(test_follows_capabilities),
                 cmocka_unit_test(test_rules),
