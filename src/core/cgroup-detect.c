@@ -180,15 +180,6 @@ static bool is_managed_v1(const struct cgroup_properties *p, const char *control
         return false;
 }
 
-/* One line of /proc/self/cgroup. */
-struct membership {
-        unsigned id;
-        char *controllers;
-        char *path;
-};
-
-#define MEMBERSHIPS_MAX 32
-
 static int add_hierarchy(struct cgroup *cg, bool unified, const char *controllers, int root_fd,
                          const char *mount_root, const char *path) {
         struct cgroup_hierarchy *h;
@@ -218,7 +209,7 @@ static int add_hierarchy(struct cgroup *cg, bool unified, const char *controller
 
 /* Each v1 hierarchy syscon uses, matched to its mount in one pass over mountinfo (a mount shows
  * the hierarchy's controllers in its super options: "rw,cpu,cpuacct"). */
-static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n) {
+static int add_v1_hierarchies(struct cgroup *cg, struct cgroup_membership *m, size_t n) {
         _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
         _cleanup_free_ char *line = NULL;
         size_t size = 0;
@@ -251,25 +242,27 @@ static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n)
         return 0;
 }
 
-static int read_memberships(char *buf, size_t size, struct membership m[static MEMBERSHIPS_MAX], size_t *ret_n) {
-        _cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-        size_t used = 0, n = 0;
+int cgroup_read_memberships(int fd, char **ret_text, struct cgroup_membership m[static CGROUP_MEMBERSHIPS_MAX],
+                            size_t *ret_n) {
+        size_t size = 8192, used = 0, n = 0;
+        _cleanup_free_ char *buf = malloc(size);
         ssize_t k;
 
-        if (fd < 0)
-                return -errno;
+        if (!buf)
+                return -ENOMEM;
         while ((k = read(fd, buf + used, size - 1 - used)) > 0)
                 used += (size_t) k;
         if (k < 0)
                 return -errno;
         buf[used] = 0;
-        for (char *line = buf, *next; *line && n < MEMBERSHIPS_MAX; line = next) {
+        for (char *line = buf, *next; *line && n < CGROUP_MEMBERSHIPS_MAX; line = next) {
                 next = line + strcspn(line, "\n");
                 if (*next)
                         *next++ = 0;
                 if (cgroup_parse_self_line(line, &m[n].id, &m[n].controllers, &m[n].path) >= 0)
                         n++;
         }
+        *ret_text = TAKE_PTR(buf);
         *ret_n = n;
         return 0;
 }
@@ -277,13 +270,14 @@ static int read_memberships(char *buf, size_t size, struct membership m[static M
 /* The unified hierarchy comes first: it is created first and removed last, and its directory
  * holds the lock that tells a running container from one whose supervisor was killed. */
 int cgroup_open_hierarchies(struct cgroup *cg) {
-        struct membership m[MEMBERSHIPS_MAX];
+        struct cgroup_membership m[CGROUP_MEMBERSHIPS_MAX];
+        _cleanup_close_ int self_fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        _cleanup_free_ char *text = NULL;
         const char *unified_path = "/";
-        char buf[8192];
         size_t n = 0;
         int fd, r;
 
-        r = read_memberships(buf, sizeof buf, m, &n);
+        r = self_fd < 0 ? -errno : cgroup_read_memberships(self_fd, &text, m, &n);
         if (r < 0)
                 return log_error_errno(r, "Failed to read /proc/self/cgroup: %m");
         /* No "0::" line: nothing ever mounted cgroup2 here, so everything is still in its root. */
