@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <sys/vfs.h>
 
 #include "core/cgroup-internal.h"
+#include "basic/fileio.h"
 #include "basic/log.h"
 
 /* Which cgroup layout the host has, and where syscon itself sits in each hierarchy it uses: read
@@ -242,27 +244,34 @@ static int add_v1_hierarchies(struct cgroup *cg, struct cgroup_membership *m, si
         return 0;
 }
 
+/* Each line a path of up to PATH_MAX and its controllers: a file larger than the most lines read
+ * can hold is no /proc/PID/cgroup. */
+#define SELF_SIZE_MAX (CGROUP_MEMBERSHIPS_MAX * (PATH_MAX + 256))
+
+/* Read whole or refused: cut short, it loses its last line, the unified hierarchy's, and syscon
+ * would take the root for its own cgroup there. */
 int cgroup_read_memberships(int fd, char **ret_text, struct cgroup_membership m[static CGROUP_MEMBERSHIPS_MAX],
                             size_t *ret_n) {
-        size_t size = 8192, used = 0, n = 0;
-        _cleanup_free_ char *buf = malloc(size);
-        ssize_t k;
+        _cleanup_free_ char *text = NULL;
+        size_t size, n = 0;
+        int r;
 
-        if (!buf)
-                return -ENOMEM;
-        while ((k = read(fd, buf + used, size - 1 - used)) > 0)
-                used += (size_t) k;
-        if (k < 0)
-                return -errno;
-        buf[used] = 0;
-        for (char *line = buf, *next; *line && n < CGROUP_MEMBERSHIPS_MAX; line = next) {
+        r = fileio_read_full(fd, SELF_SIZE_MAX, &text, &size);
+        if (r < 0)
+                return r;
+        for (char *line = text, *next; *line; line = next) {
+                struct cgroup_membership e;
+
                 next = line + strcspn(line, "\n");
                 if (*next)
                         *next++ = 0;
-                if (cgroup_parse_self_line(line, &m[n].id, &m[n].controllers, &m[n].path) >= 0)
-                        n++;
+                if (cgroup_parse_self_line(line, &e.id, &e.controllers, &e.path) < 0)
+                        continue;
+                if (n == CGROUP_MEMBERSHIPS_MAX)
+                        return -E2BIG;
+                m[n++] = e;
         }
-        *ret_text = TAKE_PTR(buf);
+        *ret_text = TAKE_PTR(text);
         *ret_n = n;
         return 0;
 }
@@ -278,6 +287,10 @@ int cgroup_open_hierarchies(struct cgroup *cg) {
         int fd, r;
 
         r = self_fd < 0 ? -errno : cgroup_read_memberships(self_fd, &text, m, &n);
+        if (r == -EFBIG || r == -E2BIG)
+                return log_error_errno(r, "/proc/self/cgroup is longer than syscon reads (%d bytes, %d hierarchies); "
+                                       "refusing to place the container by a part of it.", SELF_SIZE_MAX,
+                                       CGROUP_MEMBERSHIPS_MAX);
         if (r < 0)
                 return log_error_errno(r, "Failed to read /proc/self/cgroup: %m");
         /* No "0::" line: nothing ever mounted cgroup2 here, so everything is still in its root. */

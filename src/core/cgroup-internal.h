@@ -66,7 +66,8 @@ struct cgroup_membership {
 };
 #define CGROUP_MEMBERSHIPS_MAX 32
 /* The lines of the /proc/PID/cgroup file open at `fd`, pointing into *ret_text (the caller frees it);
- * lines that do not parse are left out. */
+ * lines that do not parse are left out. A file too large to be one is -EFBIG, more lines than `m`
+ * holds -E2BIG. */
 int cgroup_read_memberships(int fd, char **ret_text, struct cgroup_membership m[static CGROUP_MEMBERSHIPS_MAX],
                             size_t *ret_n);
 struct mountinfo_entry {
