@@ -64,21 +64,32 @@ int handshake_send_error(int fd, int error, const char *format, ...) {
         return error;
 }
 
+/* The fds of one SCM_RIGHTS header; 0 for a header whose length is shorter than itself or runs
+ * past the control data received, which holds no fd to take (or close). */
+static size_t passed_fd_count(const struct msghdr *mh, const struct cmsghdr *c) {
+        size_t room = (size_t) ((const char *) mh->msg_control + mh->msg_controllen - (const char *) c);
+
+        if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > room)
+                return 0;
+        return (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+}
+
 static int take_passed_fd(struct msghdr *mh) {
         int fd = -EBADF;
 
         for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
                 if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
                         continue;
-                size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                int fds[n];
-                memcpy(fds, CMSG_DATA(c), sizeof fds);
+                size_t n = passed_fd_count(mh, c);
                 /* Exactly one fd is expected; anything more is closed, never leaked. */
                 for (size_t i = 0; i < n; i++) {
+                        int passed;
+
+                        memcpy(&passed, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
                         if (fd < 0)
-                                fd = fds[i];
+                                fd = passed;
                         else
-                                safe_close(fds[i]);
+                                safe_close(passed);
                 }
         }
         return fd;

@@ -53,7 +53,8 @@ int capability_from_name(const char *name) {
         cap_value_t cap;
 
         /* cap_from_name() also takes numbers and stops at a ',', so the name must come back the same. */
-        if (strncasecmp(name, "cap_", 4) != 0 || cap_from_name(name, &cap) < 0 || cap < 0 || cap > 63)
+        if (strncasecmp(name, "cap_", 4) != 0 || cap_from_name(name, &cap) < 0 || cap < 0 ||
+            cap >= CAPABILITY_MASK_BITS)
                 return -EINVAL;
         canonical = cap_to_name(cap);
         if (!canonical)

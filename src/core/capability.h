@@ -4,7 +4,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CAPABILITY_BIT(cap) (UINT64_C(1) << (cap))
+/* Capability masks are 64 bits. A number past them (from a kernel that knows more capabilities
+ * than this build) is in no mask, so that it is never kept: a plain shift would wrap it onto
+ * another capability's bit on x86 (64 becomes CAP_CHOWN) and keep it whenever that one is kept. */
+#define CAPABILITY_MASK_BITS 64
+#define CAPABILITY_BIT(cap) \
+        ((unsigned long long) (cap) < CAPABILITY_MASK_BITS ? UINT64_C(1) << (cap) : UINT64_C(0))
 
 /* The bounding set a container gets when no option changes it: systemd-nspawn's default, so that
  * a guest that boots under nspawn boots here too. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <sys/vfs.h>
 
 #include "core/cgroup-internal.h"
+#include "basic/fileio.h"
 #include "basic/log.h"
 
 /* Which cgroup layout the host has, and where syscon itself sits in each hierarchy it uses: read
@@ -180,15 +182,6 @@ static bool is_managed_v1(const struct cgroup_properties *p, const char *control
         return false;
 }
 
-/* One line of /proc/self/cgroup. */
-struct membership {
-        unsigned id;
-        char *controllers;
-        char *path;
-};
-
-#define MEMBERSHIPS_MAX 32
-
 static int add_hierarchy(struct cgroup *cg, bool unified, const char *controllers, int root_fd,
                          const char *mount_root, const char *path) {
         struct cgroup_hierarchy *h;
@@ -218,7 +211,7 @@ static int add_hierarchy(struct cgroup *cg, bool unified, const char *controller
 
 /* Each v1 hierarchy syscon uses, matched to its mount in one pass over mountinfo (a mount shows
  * the hierarchy's controllers in its super options: "rw,cpu,cpuacct"). */
-static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n) {
+static int add_v1_hierarchies(struct cgroup *cg, struct cgroup_membership *m, size_t n) {
         _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
         _cleanup_free_ char *line = NULL;
         size_t size = 0;
@@ -251,25 +244,34 @@ static int add_v1_hierarchies(struct cgroup *cg, struct membership *m, size_t n)
         return 0;
 }
 
-static int read_memberships(char *buf, size_t size, struct membership m[static MEMBERSHIPS_MAX], size_t *ret_n) {
-        _cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-        size_t used = 0, n = 0;
-        ssize_t k;
+/* Each line a path of up to PATH_MAX and its controllers: a file larger than the most lines read
+ * can hold is no /proc/PID/cgroup. */
+#define SELF_SIZE_MAX (CGROUP_MEMBERSHIPS_MAX * (PATH_MAX + 256))
 
-        if (fd < 0)
-                return -errno;
-        while ((k = read(fd, buf + used, size - 1 - used)) > 0)
-                used += (size_t) k;
-        if (k < 0)
-                return -errno;
-        buf[used] = 0;
-        for (char *line = buf, *next; *line && n < MEMBERSHIPS_MAX; line = next) {
+/* Read whole or refused: cut short, it loses its last line, the unified hierarchy's, and syscon
+ * would take the root for its own cgroup there. */
+int cgroup_read_memberships(int fd, char **ret_text, struct cgroup_membership m[static CGROUP_MEMBERSHIPS_MAX],
+                            size_t *ret_n) {
+        _cleanup_free_ char *text = NULL;
+        size_t size, n = 0;
+        int r;
+
+        r = fileio_read_full(fd, SELF_SIZE_MAX, &text, &size);
+        if (r < 0)
+                return r;
+        for (char *line = text, *next; *line; line = next) {
+                struct cgroup_membership e;
+
                 next = line + strcspn(line, "\n");
                 if (*next)
                         *next++ = 0;
-                if (cgroup_parse_self_line(line, &m[n].id, &m[n].controllers, &m[n].path) >= 0)
-                        n++;
+                if (cgroup_parse_self_line(line, &e.id, &e.controllers, &e.path) < 0)
+                        continue;
+                if (n == CGROUP_MEMBERSHIPS_MAX)
+                        return -E2BIG;
+                m[n++] = e;
         }
+        *ret_text = TAKE_PTR(text);
         *ret_n = n;
         return 0;
 }
@@ -277,13 +279,18 @@ static int read_memberships(char *buf, size_t size, struct membership m[static M
 /* The unified hierarchy comes first: it is created first and removed last, and its directory
  * holds the lock that tells a running container from one whose supervisor was killed. */
 int cgroup_open_hierarchies(struct cgroup *cg) {
-        struct membership m[MEMBERSHIPS_MAX];
+        struct cgroup_membership m[CGROUP_MEMBERSHIPS_MAX];
+        _cleanup_close_ int self_fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        _cleanup_free_ char *text = NULL;
         const char *unified_path = "/";
-        char buf[8192];
         size_t n = 0;
         int fd, r;
 
-        r = read_memberships(buf, sizeof buf, m, &n);
+        r = self_fd < 0 ? -errno : cgroup_read_memberships(self_fd, &text, m, &n);
+        if (r == -EFBIG || r == -E2BIG)
+                return log_error_errno(r, "/proc/self/cgroup is longer than syscon reads (%d bytes, %d hierarchies); "
+                                       "refusing to place the container by a part of it.", SELF_SIZE_MAX,
+                                       CGROUP_MEMBERSHIPS_MAX);
         if (r < 0)
                 return log_error_errno(r, "Failed to read /proc/self/cgroup: %m");
         /* No "0::" line: nothing ever mounted cgroup2 here, so everything is still in its root. */

@@ -58,6 +58,18 @@ bool cgroup_hierarchy_has(const struct cgroup_hierarchy *h, const char *controll
 struct cgroup_hierarchy *cgroup_find_controller(const struct cgroup *cg, const char *controller);
 int cgroup_controllers_match(const char *controllers, const char *super_options);
 int cgroup_parse_self_line(char *line, unsigned *ret_id, char **ret_controllers, char **ret_path);
+/* One line of /proc/PID/cgroup. */
+struct cgroup_membership {
+        unsigned id;
+        char *controllers;
+        char *path;
+};
+#define CGROUP_MEMBERSHIPS_MAX 32
+/* The lines of the /proc/PID/cgroup file open at `fd`, pointing into *ret_text (the caller frees it);
+ * lines that do not parse are left out. A file too large to be one is -EFBIG, more lines than `m`
+ * holds -E2BIG. */
+int cgroup_read_memberships(int fd, char **ret_text, struct cgroup_membership m[static CGROUP_MEMBERSHIPS_MAX],
+                            size_t *ret_n);
 struct mountinfo_entry {
         char *root, *mount_point, *fstype, *super_options;
 };

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "core/passwd.h"
 
@@ -120,31 +121,6 @@ int passwd_parse_line(const char *line, struct user_identity *ret) {
         return 0;
 }
 
-/* Reads the whole file into a buffer with one spare byte after the text, so that the last line
- * can be NUL-terminated in place even without a trailing newline. pread() so that the caller's
- * file offset does not matter. */
-static int read_bounded(int fd, char **ret, size_t *ret_size) {
-        _cleanup_free_ char *buf = malloc(PASSWD_SIZE_MAX + 1);
-        size_t n = 0;
-
-        if (!buf)
-                return -ENOMEM;
-        while (n <= PASSWD_SIZE_MAX) {
-                ssize_t k = pread(fd, buf + n, PASSWD_SIZE_MAX + 1 - n, (off_t) n);
-
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-        }
-        if (n > PASSWD_SIZE_MAX)
-                return -EFBIG;
-        *ret = TAKE_PTR(buf);
-        *ret_size = n;
-        return 0;
-}
-
 /* Malformed lines are skipped, not fatal, as glibc's files backend does: one bad line (a typo, a
  * NIS "+" entry, a half-written useradd) must not lock every user of the tree out, and a skipped
  * line can never match, so skipping grants nothing. A line with a NUL byte is malformed: as a C
@@ -188,7 +164,7 @@ int passwd_lookup_fd(int fd, const char *user, struct user_identity *ret) {
 
         /* No fd: the tree has no /etc/passwd, and only numbers resolve. */
         if (fd >= 0) {
-                r = read_bounded(fd, &text, &size);
+                r = fileio_read_full(fd, PASSWD_SIZE_MAX, &text, &size);
                 if (r < 0)
                         return r;
                 r = find_entry(text, size, by_uid ? NULL : user, uid, ret);

@@ -57,19 +57,24 @@ static int check_target(int fd, enum rootfs_target_kind kind) {
         return 0;
 }
 
-/* Creates `name` (one path component) in `parent_fd`; losing a race to another creator is fine. */
+/* Creates `name` (one path component) in `parent_fd`; losing a race to another creator is fine.
+ * The modes are what rootfs.h promises whatever the caller's umask: a 077 one would lock the
+ * container's users out of every path leading to a mount. */
 static int create_component(int parent_fd, const char *name, enum rootfs_target_kind kind) {
+        mode_t saved = umask(0);
+        int r = 0, fd;
+
         if (kind == ROOTFS_TARGET_DIRECTORY) {
                 if (mkdirat(parent_fd, name, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                return 0;
+                        r = -errno;
+        } else {
+                fd = openat(parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (fd < 0 && errno != EEXIST)
+                        r = -errno;
+                safe_close(fd);
         }
-
-        int fd = openat(parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return errno == EEXIST ? 0 : -errno;
-        close(fd);
-        return 0;
+        umask(saved);
+        return r;
 }
 
 int rootfs_check_target(int root_fd, const char *path, enum rootfs_target_kind kind) {
@@ -82,12 +87,15 @@ int rootfs_check_target(int root_fd, const char *path, enum rootfs_target_kind k
         return check_target(fd, kind);
 }
 
-int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind kind) {
-        _cleanup_close_ int fd = -EBADF;
+/* With `follow` (the parents of a target), a symlink as the last component is followed, inside the
+ * tree as every lookup here; otherwise (the target) it is refused. A missing one is created, but
+ * never through a symlink: one in its place is refused either way. */
+static int open_target(int root_fd, const char *path, enum rootfs_target_kind kind, bool follow) {
+        _cleanup_close_ int fd = -EBADF, parent_fd = -EBADF;
         int r;
 
         /* O_PATH|O_NOFOLLOW opens a final symlink itself, so check_target() can refuse it. */
-        fd = openat2_in_root(root_fd, path, O_PATH | O_NOFOLLOW);
+        fd = openat2_in_root(root_fd, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
         if (fd >= 0) {
                 r = check_target(fd, kind);
                 return r < 0 ? r : TAKE_FD(fd);
@@ -95,8 +103,9 @@ int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind ki
         if (fd != -ENOENT)
                 return fd;
 
-        const char *slash = strrchr(path, '/');
-        if (!slash || slash[1] == 0)
+        /* Checked before any parent is created: a refused path makes nothing. */
+        const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : NULL;
+        if (!name || !*name || streq(name, ".") || streq(name, ".."))
                 return -EINVAL;
 
         size_t parent_len = (size_t) (slash - path);
@@ -108,13 +117,9 @@ int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind ki
                 parent[parent_len] = 0;
         }
 
-        _cleanup_close_ int parent_fd = rootfs_open_target(root_fd, parent, ROOTFS_TARGET_DIRECTORY);
+        parent_fd = open_target(root_fd, parent, ROOTFS_TARGET_DIRECTORY, true);
         if (parent_fd < 0)
                 return parent_fd;
-
-        const char *name = slash + 1;
-        if (streq(name, ".") || streq(name, ".."))
-                return -EINVAL;
         r = create_component(parent_fd, name, kind);
         if (r < 0)
                 return r;
@@ -124,4 +129,8 @@ int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind ki
                 return -errno;
         r = check_target(fd, kind);
         return r < 0 ? r : TAKE_FD(fd);
+}
+
+int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind kind) {
+        return open_target(root_fd, path, kind, false);
 }

@@ -13,9 +13,11 @@ enum rootfs_target_kind {
 };
 
 /* Opens `path` (absolute, inside the tree) as an O_PATH fd to mount on, creating it and its missing
- * parents (mode 0755 directories, an empty 0644 file for ROOTFS_TARGET_FILE) if needed.
- * A final component that is a symlink is refused with -ELOOP; an existing target of the wrong type
- * with -ENOTDIR or -EISDIR. Returns the fd, or a negative errno. */
+ * parents (mode 0755 directories, an empty 0644 file for ROOTFS_TARGET_FILE, whatever the umask)
+ * if needed. A final component that is a symlink is refused with -ELOOP; parents that are symlinks
+ * are followed inside the tree, but nothing is created where a symlink is. An existing target of
+ * the wrong type is -ENOTDIR or -EISDIR; a missing one named "." or ".." -EINVAL, before anything
+ * is created. Returns the fd, or a negative errno. */
 int rootfs_open_target(int root_fd, const char *path, enum rootfs_target_kind kind);
 
 /* What rootfs_open_target() would refuse, without creating anything: 0 when `path` is missing or

@@ -37,30 +37,33 @@
 #define DENY_ERRNO EPERM
 #define ALWAYS (-1)
 
+/* The @groups: the table below and the list of their names are both made from this. */
+#define SYSCALL_GROUPS(G)                                                                          \
+        G("@clock", "adjtimex", "clock_adjtime", "clock_adjtime64", "clock_settime",             \
+          "clock_settime64", "settimeofday", "stime")                                            \
+        G("@cpu-emulation", "modify_ldt", "subpage_prot", "switch_endian", "vm86", "vm86old")    \
+        G("@debug", "lookup_dcookie", "perf_event_open", "pidfd_getfd", "process_vm_readv",      \
+          "process_vm_writev", "ptrace")                                                         \
+        G("@io-uring", "io_uring_enter", "io_uring_register", "io_uring_setup")                  \
+        G("@keyring", "add_key", "keyctl", "request_key")                                        \
+        G("@memlock", "mlock", "mlock2", "mlockall", "munlock", "munlockall")                    \
+        G("@module", "delete_module", "finit_module", "init_module")                             \
+        G("@mount", "chroot", "fsconfig", "fsmount", "fsopen", "fspick", "mount", "mount_setattr", \
+          "move_mount", "open_tree", "pivot_root", "umount", "umount2")                          \
+        G("@obsolete", "_sysctl", "afs_syscall", "bdflush", "create_module", "get_kernel_syms",  \
+          "getpmsg", "putpmsg", "query_module", "security", "sysfs", "tuxcall", "uselib", "ustat", \
+          "vserver")                                                                             \
+        G("@pkey", "pkey_alloc", "pkey_free", "pkey_mprotect")                                   \
+        G("@raw-io", "ioperm", "iopl", "pciconfig_iobase", "pciconfig_read", "pciconfig_write",  \
+          "s390_pci_mmio_read", "s390_pci_mmio_write")                                           \
+        G("@reboot", "kexec_file_load", "kexec_load", "reboot")                                  \
+        G("@swap", "swapoff", "swapon")
+
+#define GROUP_ENTRY(name, ...) { name, { __VA_ARGS__ } },
 static const struct syscall_group {
         const char *name;
         const char *const syscalls[14];
-} groups[] = {
-        { "@clock", { "adjtimex", "clock_adjtime", "clock_adjtime64", "clock_settime",
-                      "clock_settime64", "settimeofday", "stime" } },
-        { "@cpu-emulation", { "modify_ldt", "subpage_prot", "switch_endian", "vm86", "vm86old" } },
-        { "@debug", { "lookup_dcookie", "perf_event_open", "pidfd_getfd", "process_vm_readv",
-                      "process_vm_writev", "ptrace" } },
-        { "@io-uring", { "io_uring_enter", "io_uring_register", "io_uring_setup" } },
-        { "@keyring", { "add_key", "keyctl", "request_key" } },
-        { "@memlock", { "mlock", "mlock2", "mlockall", "munlock", "munlockall" } },
-        { "@module", { "delete_module", "finit_module", "init_module" } },
-        { "@mount", { "chroot", "fsconfig", "fsmount", "fsopen", "fspick", "mount", "mount_setattr",
-                      "move_mount", "open_tree", "pivot_root", "umount", "umount2" } },
-        { "@obsolete", { "_sysctl", "afs_syscall", "bdflush", "create_module", "get_kernel_syms",
-                         "getpmsg", "putpmsg", "query_module", "security", "sysfs", "tuxcall",
-                         "uselib", "ustat", "vserver" } },
-        { "@pkey", { "pkey_alloc", "pkey_free", "pkey_mprotect" } },
-        { "@raw-io", { "ioperm", "iopl", "pciconfig_iobase", "pciconfig_read", "pciconfig_write",
-                       "s390_pci_mmio_read", "s390_pci_mmio_write" } },
-        { "@reboot", { "kexec_file_load", "kexec_load", "reboot" } },
-        { "@swap", { "swapoff", "swapon" } },
-};
+} groups[] = { SYSCALL_GROUPS(GROUP_ENTRY) };
 
 /* Denied unless the container keeps the capability named (ALWAYS: denied in every case). */
 static const struct {
@@ -156,16 +159,12 @@ bool seccomp_filter_name_is_valid(const char *name) {
         return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
 }
 
-const char *seccomp_filter_group_list(void) {
-        static char list[256];
+/* " @clock @cpu-emulation ...", one literal the compiler joins: no buffer to size or fill at run
+ * time, where concurrent first callers would race. */
+#define GROUP_LIST_ITEM(name, ...) " " name
 
-        if (!list[0])
-                for (size_t i = 0; i < ELEMENTSOF(groups); i++) {
-                        if (i > 0)
-                                strcat(list, " ");
-                        strcat(list, groups[i].name);
-                }
-        return list;
+const char *seccomp_filter_group_list(void) {
+        return &SYSCALL_GROUPS(GROUP_LIST_ITEM)[1];
 }
 
 /* --- the plan: what happens to each system call named anywhere ---------------------------------- */

@@ -153,39 +153,11 @@ static const struct probe {
         { "getpid", HELPER_CALL_getpid, {} },
 };
 
-static const long nr_native[_HELPER_CALL_MAX] = { HELPER_CALLS(HELPER_CALL_NR) };
-
-enum abi { ABI_NATIVE, ABI_I386, ABI_X32 };
-
 /* In static memory: a non-PIE static executable keeps it below 4 GiB, where an i386 pointer reaches. */
 static char empty_string[1];
 static char buffer[64];
 
-#if defined(__x86_64__)
-/* The i386 entry from 64-bit code: the kernel runs the call as a compat one, and seccomp sees
- * AUDIT_ARCH_I386. r8-r15 are not preserved across it. */
-static long syscall_int80(long nr, const long a[5]) {
-        long ret;
-
-        __asm__ volatile("int $0x80"
-                         : "=a"(ret)
-                         : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4])
-                         : "memory", "cc", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15");
-        return (int) ret < 0 ? ((errno = -(int) ret), -1) : ret;
-}
-#endif
-
-static long make_call(enum abi abi, enum helper_call call, const long a[5]) {
-#if defined(__x86_64__)
-        if (abi == ABI_I386)
-                return syscall_int80(helper_nr_i386[call], a);
-        if (abi == ABI_X32)
-                return syscall(helper_nr_x32[call], a[0], a[1], a[2], a[3], a[4]);
-#endif
-        return syscall(nr_native[call], a[0], a[1], a[2], a[3], a[4]);
-}
-
-static int try_probe(enum abi abi, const struct probe *p, int devnull) {
+static int try_probe(enum helper_abi abi, const struct probe *p, int devnull) {
         long a[5];
         long r;
 
@@ -194,7 +166,7 @@ static int try_probe(enum abi abi, const struct probe *p, int devnull) {
                        p->args[i] == ARG_EMPTY ? (long) (uintptr_t) empty_string :
                        p->args[i] == ARG_BUF ? (long) (uintptr_t) buffer : p->args[i];
         errno = 0;
-        r = make_call(abi, p->call, a);
+        r = helper_call(abi, p->call, a);
         if (r < 0)
                 dprintf(1, "%s=%s\n", p->name, strerrorname_np(errno) ?: "EUNKNOWN");
         else {
@@ -205,17 +177,17 @@ static int try_probe(enum abi abi, const struct probe *p, int devnull) {
         return 0;
 }
 
-static int parse_abi(const char *arg, enum abi *ret) {
+static int parse_abi(const char *arg, enum helper_abi *ret) {
         if (strncmp(arg, "--abi=", 6) != 0)
                 return 0;
         arg += 6;
         if (strcmp(arg, "native") == 0)
-                *ret = ABI_NATIVE;
+                *ret = HELPER_ABI_NATIVE;
 #if defined(__x86_64__)
         else if (strcmp(arg, "i386") == 0)
-                *ret = ABI_I386;
+                *ret = HELPER_ABI_I386;
         else if (strcmp(arg, "x32") == 0)
-                *ret = ABI_X32;
+                *ret = HELPER_ABI_X32;
 #endif
         else
                 return -1;
@@ -223,7 +195,7 @@ static int parse_abi(const char *arg, enum abi *ret) {
 }
 
 static int cmd_try_syscall(int argc, char **argv) {
-        enum abi abi = ABI_NATIVE;
+        enum helper_abi abi = HELPER_ABI_NATIVE;
         int devnull, i = 0, r;
 
         r = argc > 0 ? parse_abi(argv[0], &abi) : 0;

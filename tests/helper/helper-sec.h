@@ -23,5 +23,14 @@ extern const long helper_nr_i386[_HELPER_CALL_MAX];
 extern const long helper_nr_x32[_HELPER_CALL_MAX];
 #endif
 
+/* The ABIs a call can be made in (helper-call.c): on x86-64 also i386 (int $0x80 from this 64-bit
+ * process) and x32 (__X32_SYSCALL_BIT). */
+enum helper_abi { HELPER_ABI_NATIVE, HELPER_ABI_I386, HELPER_ABI_X32 };
+
+/* Makes `call` in `abi` with the arguments `a`: what it returns, or -1 with errno set. Over i386
+ * only the low 32 bits of each argument arrive (a pointer must be below 4 GiB), and a kernel
+ * without i386 emulation answers with SIGSEGV. */
+long helper_call(enum helper_abi abi, enum helper_call call, const long a[5]);
+
 /* Runs the subcommand if it is one of these; returns -1 if it is not. */
 int helper_sec_main(const char *cmd, int argc, char **argv);

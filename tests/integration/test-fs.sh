@@ -170,6 +170,26 @@ t_bind() {
 }
 register t_bind "--bind=SRC:DST and --bind=SRC: read and write through, nothing left mounted"
 
+# Trees link directories (/var/run -> /run, /lib -> usr/lib): a missing target below such a link is
+# made where the link leads inside the tree, as it is found there when it exists.
+t_bind_below_symlinked_dir() {
+        local tree src
+        new_tree bind-below-link
+        tree=$NEW_TREE
+        src=$T/bind-src
+        mkdir "$src" && echo hello >"$src/hello"
+        mkdir -p "$tree/srv/real"
+        ln -s /srv/real "$tree/srv/link"
+
+        sc run --bind="$src:/srv/link/data" "$tree" /bin/cat /srv/real/data/hello
+        expect_rc 0
+        expect_eq "$(cat "$T/out")" hello "file read where the link leads"
+        [ -d "$tree/srv/real/data" ] || fail "the mount point was not made at /srv/real/data in the tree"
+        expect_eq "$(readlink "$tree/srv/link")" /srv/real "the link after the run"
+        expect_eq "$(mounts_mentioning "$tree")" "" "host mounts naming the tree after the run"
+}
+register t_bind_below_symlinked_dir "--bind to a missing path below a symlinked directory of the tree: made where it leads"
+
 t_bind_rbind_norbind() {
         local tree src
         new_tree bind-recursive

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -40,6 +41,60 @@ static void test_self_lines(void **state) {
         check_self_line("4:memory", -EBADMSG, 0, NULL, NULL);
         check_self_line("4:memory:relative", -EBADMSG, 0, NULL, NULL);
         check_self_line("", -EBADMSG, 0, NULL, NULL);
+}
+
+/* A /proc/PID/cgroup: `n_lines` v1 hierarchies, each with a path of `path_len` bytes, then the
+ * unified one, last as the kernel lists it. */
+static int self_file(size_t n_lines, size_t path_len) {
+        int fd = memfd_create("cgroup", MFD_CLOEXEC);
+        char *path = malloc(path_len + 1);
+
+        assert_true(fd >= 0);
+        assert_non_null(path);
+        for (size_t i = 0; i < path_len; i++)
+                path[i] = i % 64 == 0 ? '/' : 'a';
+        path[path_len] = 0;
+        for (size_t i = 0; i < n_lines; i++)
+                assert_true(dprintf(fd, "%zu:name=h%zu:%s\n", i + 1, i, path) > 0);
+        assert_true(dprintf(fd, "0::/user.slice/session-1.scope\n") > 0);
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        free(path);
+        return fd;
+}
+
+/* Long paths in many hierarchies (syscon started deep in each): the unified line, which comes
+ * last, must be read, not cut off with the rest of the file past some buffer. */
+static void test_self_read_whole(void **state) {
+        struct cgroup_membership m[CGROUP_MEMBERSHIPS_MAX];
+        int fd = self_file(16, 4000);
+        char *text = NULL;
+        size_t n = 0;
+
+        assert_int_equal(cgroup_read_memberships(fd, &text, m, &n), 0);
+        assert_int_equal(n, 17);
+        assert_int_equal(m[15].id, 16);
+        assert_int_equal(strlen(m[15].path), 4000);
+        assert_int_equal(m[16].id, 0);
+        assert_string_equal(m[16].path, "/user.slice/session-1.scope");
+        free(text);
+        close(fd);
+}
+
+/* What cannot be read whole is refused, never used in part. */
+static void test_self_too_large(void **state) {
+        struct cgroup_membership m[CGROUP_MEMBERSHIPS_MAX];
+        int fd = self_file(16, 128 * 1024);
+        char *text = NULL;
+        size_t n = 0;
+
+        assert_int_equal(cgroup_read_memberships(fd, &text, m, &n), -EFBIG);
+        assert_null(text);
+        close(fd);
+
+        fd = self_file(CGROUP_MEMBERSHIPS_MAX, 10);
+        assert_int_equal(cgroup_read_memberships(fd, &text, m, &n), -E2BIG);
+        assert_null(text);
+        close(fd);
 }
 
 static void check_mountinfo(const char *text, int ret, const char *root, const char *mount_point, const char *fstype,
@@ -181,6 +236,8 @@ static void test_files(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_self_lines),
+                cmocka_unit_test(test_self_read_whole),
+                cmocka_unit_test(test_self_too_large),
                 cmocka_unit_test(test_mountinfo_lines),
                 cmocka_unit_test(test_controllers_match),
                 cmocka_unit_test(test_dir_names),

@@ -140,10 +140,6 @@ static void test_host_does_not_leak(void **state) {
         assert_int_equal(unsetenv("FOO_FROM_HOST"), 0);
 }
 
-static void test_strv_free_null(void **state) {
-        strv_free(NULL);
-}
-
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_root),
@@ -153,7 +149,6 @@ int main(void) {
                 cmocka_unit_test(test_setenv_overrides),
                 cmocka_unit_test(test_value_with_equals),
                 cmocka_unit_test(test_host_does_not_leak),
-                cmocka_unit_test(test_strv_free_null),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

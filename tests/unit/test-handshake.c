@@ -9,12 +9,31 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "basic/handshake.h"
 #include "basic/log.h"
 #include "capture.h"
 
 static int pair[2];
+
+/* Control data the kernel never writes, put in place of what recvmsg() received, for the parsing
+ * of it: this definition is the one handshake.c calls. */
+static const void *fake_control;
+static size_t fake_control_len;
+
+ssize_t recvmsg(int fd, struct msghdr *mh, int flags) {
+        size_t room = mh->msg_controllen;
+        ssize_t n = syscall(SYS_recvmsg, fd, mh, flags);
+
+        if (n >= 0 && fake_control) {
+                assert_true(fake_control_len <= room);
+                memcpy(mh->msg_control, fake_control, fake_control_len);
+                mh->msg_controllen = fake_control_len;
+        }
+        return n;
+}
 
 static int setup(void **state) {
         log_set_max_level(LOG_LEVEL_ERROR);
@@ -157,6 +176,44 @@ static void test_bad_messages(void **state) {
         assert_int_equal(strlen(msg.text), HANDSHAKE_TEXT_MAX - 1);
 }
 
+/* A message whose control data holds `header` (with `len` as its length), as if received. */
+static int recv_with_control(struct cmsghdr header, size_t len, int *ret_fd) {
+        struct handshake_msg msg;
+        int r;
+
+        header.cmsg_len = len;
+        fake_control = &header;
+        fake_control_len = sizeof header;
+        assert_int_equal(handshake_send(pair[1], HANDSHAKE_CONSOLE, -EBADF), 0);
+        r = handshake_recv(pair[0], &msg, ret_fd);
+        fake_control = NULL;
+        return r;
+}
+
+/* SCM_RIGHTS headers that carry no fd, or claim more than was received, are ignored; before, the
+ * count of fds they gave sized an array on the stack: 0 (undefined), or, for a length shorter
+ * than the header, nearly SIZE_MAX / 4 (a crash). */
+static void test_malformed_fd_headers(void **state) {
+        struct cmsghdr rights = { .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS };
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got = 12345;
+        struct stat st;
+
+        assert_true(fd >= 0);
+        assert_int_equal(recv_with_control(rights, CMSG_LEN(0), &got), 1);
+        assert_int_equal(got, -EBADF);
+        assert_int_equal(recv_with_control(rights, sizeof rights - 1, &got), 1);
+        assert_int_equal(got, -EBADF);
+        assert_int_equal(recv_with_control(rights, 0, &got), 1);
+        assert_int_equal(got, -EBADF);
+        /* Past the control buffer: what lies beyond it is no fd to close. */
+        assert_int_equal(recv_with_control(rights, CMSG_LEN(64 * sizeof(int)), &got), 1);
+        assert_int_equal(got, -EBADF);
+        assert_int_equal(fstat(fd, &st), 0);
+        assert_int_equal(fstat(pair[0], &st), 0);
+        assert_int_equal(fstat(pair[1], &st), 0);
+        safe_close(fd);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_step_names),
@@ -169,6 +226,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_long_text_is_truncated, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_bad_messages, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_malformed_fd_headers, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
