@@ -33,6 +33,19 @@ void log_parse_environment(void) {
                         max_level = (enum log_level) i;
 }
 
+/* Messages quote what users, profiles and trees gave: a control byte among it (an escape sequence
+ * for the terminal) is shown as \xNN, never sent as it is. A newline is the message's own. */
+static void write_escaped(FILE *f, const char *s) {
+        for (; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+
+                if ((c < ' ' && c != '\n') || c == 0x7f)
+                        fprintf(f, "\\x%02x", c);
+                else
+                        fputc(c, f);
+        }
+}
+
 int log_internal(enum log_level level, int error, const char *format, ...) {
         char buf[1024];
         va_list ap;
@@ -44,6 +57,8 @@ int log_internal(enum log_level level, int error, const char *format, ...) {
         va_start(ap, format);
         vsnprintf(buf, sizeof buf, format, ap);
         va_end(ap);
-        fprintf(stderr, "syscon: %s\n", buf);
+        fputs("syscon: ", stderr);
+        write_escaped(stderr, buf);
+        fputc('\n', stderr);
         return error;
 }

@@ -101,16 +101,18 @@ static int parse_line(char *line, const char *path, unsigned n, profile_setting_
                 return 0;
         eq = strchr(line, '=');
         if (!eq) {
-                log_error("%s:%u: \"%s\" is not a setting; write KEY=VALUE, as in no-new-privileges=yes.",
-                          path, n, line);
+                /* Not quoted: the file may be anything (--profile=/etc/shadow), and its content is
+                 * not the launcher's to print. */
+                log_error("%s:%u: not a setting; a profile's lines are KEY=VALUE, as in "
+                          "no-new-privileges=yes.", path, n);
                 return -EINVAL;
         }
         *eq = 0;
         key = strip(line);
         value = strip(eq + 1);
         if (!*key || key[0] == '-' || strspn(key, KEY_CHARS) != strlen(key)) {
-                log_error("%s:%u: \"%s\" is not a setting name; use an option's name without \"--\", "
-                          "as in no-new-privileges=yes.", path, n, key);
+                log_error("%s:%u: not a setting name before the '='; use an option's name without "
+                          "\"--\", as in no-new-privileges=yes.", path, n);
                 return -EINVAL;
         }
         return fn(userdata, key, value, path, n);

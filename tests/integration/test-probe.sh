@@ -78,3 +78,21 @@ t_escape_cve_2019_5736_boot_init() {
         done
 }
 register t_escape_cve_2019_5736_boot_init "CVE-2019-5736: a booted init naming /proc/self/exe never runs the host's syscon binary"
+
+t_probe_messages_never_echo_raw_bytes() {
+        local secret=$T/not-a-profile.conf
+        sc run --hostname=$'web\e]0;owned\a\e[2J' "$BASE_TREE" /bin/true
+        expect_launcher_error "--hostname"
+        if grep -q $'[\e\a]' "$T/err"; then
+                fail "an escape or bell byte from the command line reached stderr"
+        fi
+        grep -qF '\x1b' "$T/err" || fail "the escape byte is not shown as \\x1b"
+        # A file given as a profile that is none: named, never quoted (it may be /etc/shadow).
+        echo 'root:$6$sit-secret-hash:19000:0:99999:7:::' >"$secret"
+        sc run --profile="$secret" "$BASE_TREE" /bin/true
+        expect_launcher_error "$secret:1"
+        if grep -qF 'sit-secret-hash' "$T/err"; then
+                fail "the message quotes the file's content"
+        fi
+}
+register t_probe_messages_never_echo_raw_bytes "probe: messages show control bytes escaped and never quote a file given as a profile"

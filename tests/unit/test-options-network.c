@@ -151,11 +151,12 @@ static void test_bad_names(void **state) {
         REJECTED("--network-bridge= value \"a/b\"", "--network-bridge=a/b");
         REJECTED("--network-bridge= value \"a:b\"", "--network-bridge=a:b");
         REJECTED("--network-bridge= value \"a b\"", "--network-bridge=a b");
-        REJECTED("--network-bridge= value \"a\tb\"", "--network-bridge=a\tb");
+        /* Shown escaped: a control byte from the command line never reaches the terminal as it is. */
+        REJECTED("--network-bridge= value \"a\\x09b\"", "--network-bridge=a\tb");
         REJECTED("--network-bridge= value \"\"", "--network-bridge=");
         REJECTED("--network-bridge= value \".\"", "--network-bridge=.");
         REJECTED("--network-bridge= value \"..\"", "--network-bridge=..");
-        REJECTED("--network-bridge= value \"a\x01\"", "--network-bridge=a\x01");
+        REJECTED("--network-bridge= value \"a\\x01\"", "--network-bridge=a\x01");
         REJECTED("--network-bridge= value \"\xc3\xa9\"", "--network-bridge=\xc3\xa9");
         REJECTED("zone name of at most 12 bytes", "--network-zone=zzzzzzzzzzzzz");
         REJECTED("--network-zone= value \"z/1\"", "--network-zone=z/1");
