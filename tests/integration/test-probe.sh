@@ -75,6 +75,9 @@ t_escape_cve_2019_5736_boot_init() {
                         fail "init as /proc/self/exe ($how) ran the host's syscon"
                 fi
                 [ "$RC" != 0 ] || fail "init as /proc/self/exe ($how): exit status 0"
+                # What ran is syscon-init's sealed copy, which says so; a dynamically linked host
+                # syscon would have failed for want of its loader in the tree instead.
+                grep -q '^syscon-init: ' "$T/err" || fail "init as /proc/self/exe ($how) did not find syscon-init there"
         done
 }
 register t_escape_cve_2019_5736_boot_init "CVE-2019-5736: a booted init naming /proc/self/exe never runs the host's syscon binary"
