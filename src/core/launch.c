@@ -179,12 +179,11 @@ int launch_once(const struct config *c, const struct launch *l, struct superviso
         struct mount_clones m = { .tree_fd = -EBADF };
         struct cgroup *cg = NULL;
         struct network *net = NULL;
-        sigset_t mask;
         int r;
 
-        supervisor_signal_set(&mask);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return log_error_errno(-errno, "Failed to block signals: %m");
+        r = supervisor_prepare_signals();
+        if (r < 0)
+                return r;
 
         r = cgroup_prepare(&c->properties, c->machine, &cg);
         if (r >= 0)
