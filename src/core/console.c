@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/timerfd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -174,11 +175,15 @@ static bool console_read_master(struct console *c) {
         return true;
 }
 
+static void console_discard_output(struct console *c) {
+        c->output_broken = true;
+        c->to_output.len = 0;
+}
+
 static void console_output_failed(struct console *c, int error) {
         if (error != -EPIPE)
                 log_warning_errno(error, "Failed to write the console output, discarding the rest: %m");
-        c->output_broken = true;
-        c->to_output.len = 0;
+        console_discard_output(c);
 }
 
 static void console_write_output(struct console *c) {
@@ -192,13 +197,36 @@ static void console_write_output(struct console *c) {
                 buffer_consume(&c->to_output, (size_t) n);
 }
 
+/* Waits until the output takes more, or until `deadline_fd` (a timer, or -EBADF for none, which
+ * poll() passes over) expires, and then gives the output up. */
+static void console_wait_output(struct console *c, int deadline_fd) {
+        struct pollfd p[] = {
+                { .fd = c->output_fd, .events = POLLOUT },
+                { .fd = deadline_fd, .events = POLLIN },
+        };
+
+        if (poll(p, ELEMENTSOF(p), -1) < 0) {
+                if (errno != EINTR)
+                        console_output_failed(c, -errno);
+                return;
+        }
+        /* A pipe whose reader is gone (while we waited, too): writing would only raise SIGPIPE. */
+        if (p[0].revents & POLLERR)
+                console_output_failed(c, -EPIPE);
+        else if (p[1].revents & POLLIN) {
+                log_warning("The console output did not take the container's last output within %u s, "
+                            "discarding the rest of it.", CONSOLE_DRAIN_TIMEOUT_SEC);
+                console_discard_output(c);
+        }
+}
+
 /* Writes everything buffered, waiting when the output is full: for outputs that cannot be polled
- * (regular files, which never make us wait long) and for the final drain. */
-static void console_flush_output(struct console *c) {
+ * (regular files, which never make us wait long) and for the final drain, until `deadline_fd`. */
+static void console_flush_output(struct console *c, int deadline_fd) {
         while (c->to_output.len > 0 && !c->output_broken) {
                 console_write_output(c);
-                if (c->to_output.len > 0)
-                        (void) poll(&(struct pollfd) { .fd = c->output_fd, .events = POLLOUT }, 1, -1);
+                if (c->to_output.len > 0 && !c->output_broken)
+                        console_wait_output(c, deadline_fd);
         }
 }
 
@@ -267,7 +295,7 @@ static int on_master(sd_event_source *s, int fd, uint32_t revents, void *userdat
         if ((revents & (EPOLLOUT | EPOLLHUP | EPOLLERR)) && c->to_master.len > 0)
                 console_write_master(c);
         if (!c->output_source)
-                console_flush_output(c);
+                console_flush_output(c, -EBADF);
         return console_update_or_log(c);
 }
 
@@ -448,14 +476,37 @@ int console_new(sd_event *event, int master_fd, int input_fd, int output_fd, enu
         return 0;
 }
 
+/* The drain's time limit as a timer that turns readable when it is up: the waits need no clock. */
+static int drain_deadline_new(void) {
+        struct itimerspec when = { .it_value.tv_sec = CONSOLE_DRAIN_TIMEOUT_SEC };
+        _cleanup_close_ int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        if (timerfd_settime(fd, 0, &when, NULL) < 0)
+                return -errno;
+        return TAKE_FD(fd);
+}
+
 void console_drain(struct console *c) {
+        _cleanup_close_ int deadline_fd = -EBADF;
+
         if (!c || c->mode == CONSOLE_PASSIVE)
                 return;
 
+        deadline_fd = drain_deadline_new();
+        if (deadline_fd < 0) {
+                /* Not waiting at all is the bound we can still keep. */
+                log_warning_errno(deadline_fd, "Failed to set up the console's drain, discarding the "
+                                  "container's last output: %m");
+                console_discard_output(c);
+        }
+
         /* Until EAGAIN or EIO: by the time PID 1's death is reported, every process of its PID
-         * namespace is gone, so nothing keeps writing. */
+         * namespace is gone, so nothing keeps writing. Once the output is given up, what the pty
+         * still holds is read and discarded. */
         do
-                console_flush_output(c);
+                console_flush_output(c, deadline_fd);
         while (console_read_master(c));
 }
 

@@ -32,14 +32,20 @@ typedef void (*console_escape_handler_t)(void *userdata);
  * and follow SIGWINCH, which the caller must have blocked. Passive reads and discards the pty's
  * output so the container never blocks. An input epoll refuses (a regular file, /dev/null) is
  * treated as empty; an output epoll refuses is written to synchronously. A pipe output whose reader
- * went away is detected without writing, but the caller should still ignore SIGPIPE.
+ * went away is detected without writing, but the caller must still ignore SIGPIPE: a reader can go
+ * between the wait and the write, and a socket whose peer closed is only found out by writing.
  * Everything runs as sources on `event`. */
 int console_new(sd_event *event, int master_fd, int input_fd, int output_fd, enum console_mode mode,
                 console_escape_handler_t on_escape, void *userdata, struct console **ret);
 
-/* Copies what the pty still holds (until EAGAIN or EIO) and what is still buffered to the output,
- * waiting for the output as long as it takes but never for the pty: called once the container's
- * processes are gone, so that the last lines of output are not lost. */
+/* How long console_drain() waits for the output at most. */
+#define CONSOLE_DRAIN_TIMEOUT_SEC 5U
+
+/* Copies what the pty still holds (until EAGAIN or EIO) and what is still buffered to the output:
+ * called once the container's processes are gone, so that the last lines of output are not lost.
+ * Never waits for the pty, and for the output only CONSOLE_DRAIN_TIMEOUT_SEC in all: a stalled
+ * output (a hung terminal, a pipe to a stopped process) must not keep the supervisor, and so the
+ * container's cleanup, waiting. Then it logs a warning and discards the rest. */
 void console_drain(struct console *c);
 
 /* Restores the caller's terminal (termios, at once) and fd flags as they were before console_new(),

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <signal.h>
-
 #include "basic/log.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
 
 int container_run(const struct container_spec *spec, struct supervisor_result *ret) {
         struct container c = CONTAINER_NULL;
-        sigset_t mask;
         int r;
 
-        supervisor_signal_set(&mask);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return log_error_errno(-errno, "Failed to block signals: %m");
+        r = supervisor_prepare_signals();
+        if (r < 0)
+                return r;
 
         r = container_create(spec, &c);
         if (r < 0)

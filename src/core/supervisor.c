@@ -20,14 +20,21 @@ struct supervisor {
         struct console *console;
 };
 
-void supervisor_signal_set(sigset_t *ret) {
-        sigemptyset(ret);
-        sigaddset(ret, SIGCHLD);
-        sigaddset(ret, SIGWINCH);
+int supervisor_prepare_signals(void) {
+        sigset_t mask;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigaddset(&mask, SIGWINCH);
         for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++)
-                sigaddset(ret, stop_signals[i]);
+                sigaddset(&mask, stop_signals[i]);
         for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
-                sigaddset(ret, forwarded_signals[i]);
+                sigaddset(&mask, forwarded_signals[i]);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return log_error_errno(-errno, "Failed to block signals: %m");
+        if (sigaction(SIGPIPE, &(struct sigaction) { .sa_handler = SIG_IGN }, NULL) < 0)
+                return log_error_errno(-errno, "Failed to ignore SIGPIPE: %m");
+        return 0;
 }
 
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {

@@ -6,9 +6,13 @@
 #include "core/console.h"
 #include "core/container.h"
 
-/* The signals the supervisor handles: block them before the container is cloned, so that none is
- * lost between clone and the event loop (the child unblocks them before exec). */
-void supervisor_signal_set(sigset_t *ret);
+/* Call before the container is cloned; it holds for the rest of the process. Blocks the signals the
+ * supervisor handles, so that none is lost between clone and the event loop, and ignores SIGPIPE: a
+ * reader of the console or of stderr that goes away (`syscon boot T 2>&1 | head -1`) must make
+ * writes fail with EPIPE, not kill the supervisor, whose death would SIGKILL the container (its
+ * parent-death signal) instead of shutting it down, and skip the cleanup. The child resets both
+ * before exec. Logs and returns a negative errno on failure. */
+int supervisor_prepare_signals(void);
 
 struct supervisor_result {
         siginfo_t exit_info;  /* how PID 1 ended, as waitid() told */

@@ -6,7 +6,8 @@
 #   in_tree TREE [OPTS...] -- SUBCOMMAND [ARGS...]
 #                         sc run OPTS TREE /usr/bin/syscon-test-helper SUBCOMMAND ARGS
 #   new_tree NAME         a private copy of the base tree in $NEW_TREE (removed when the test ends)
-#   sc_bg ARGS...         starts "$SYSCON ARGS..." in the background (BG_PID), killed when the test ends
+#   sc_bg ARGS...         starts "$SYSCON ARGS..." in the background (BG_PID), killed when the test ends;
+#                         its output goes to $SC_BG_OUT and $SC_BG_ERR ($T/bg-out and $T/bg-err by default)
 #   start_bg TREE [OPTS...] -- SUBCOMMAND [ARGS...]
 #                         sc_bg of in_tree's run, until the helper prints ready=1
 #   on_exit CMD           queues CMD to run when the test ends, last queued first; TEST_STATUS
@@ -115,8 +116,8 @@ sc() {
 }
 
 # Starts syscon in the background with default signal dispositions (a script's async jobs otherwise
-# inherit SIGINT ignored), stdin from /dev/null, output in $T/bg-out and $T/bg-err. Sets BG_PID;
-# the test's end kills it if it still runs.
+# inherit SIGINT ignored), stdin from /dev/null, output in $T/bg-out and $T/bg-err (or where
+# SC_BG_OUT and SC_BG_ERR say: a FIFO, say). Sets BG_PID; the test's end kills it if it still runs.
 sc_bg() { # ARGS...
         # shellcheck disable=SC2034 # read by fail()
         LAST_CMD="syscon $*"
@@ -124,7 +125,8 @@ sc_bg() { # ARGS...
         # must not find the previous run's.
         : >"$T/bg-out"
         : >"$T/bg-err"
-        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2 "$SYSCON" "$@" </dev/null >"$T/bg-out" 2>"$T/bg-err" &
+        env --default-signal=INT,TERM,HUP,QUIT,USR1,USR2,PIPE "$SYSCON" "$@" </dev/null \
+                >"${SC_BG_OUT:-$T/bg-out}" 2>"${SC_BG_ERR:-$T/bg-err}" &
         BG_PID=$!
         on_exit "kill -KILL $BG_PID 2>/dev/null; wait $BG_PID 2>/dev/null; true"
 }
@@ -330,10 +332,15 @@ wait_for_line() { # FILE REGEX SECONDS
         done
 }
 
+# Whether PID runs: exists and has not exited (kill -0 also finds a zombie nobody waited for).
+is_running() { # PID
+        kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # Waits up to SECONDS for PID (a child of this shell) to exit; sets RC to its status.
 wait_pid() { # PID SECONDS
         local deadline=$((SECONDS + $2))
-        while kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+        while is_running "$1"; do
                 [ "$SECONDS" -lt "$deadline" ] || return 1
                 sleep 0.05
         done

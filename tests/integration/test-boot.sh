@@ -208,19 +208,24 @@ boot_fg() { # [OPTS...] [-- INIT-ARGS...]
 
 # The same in the background (sc_bg), returning once the probe has recorded boot 1.
 boot_bg() { # [OPTS...]
-        local deadline=$((SECONDS + BOOT_UP_BOUND))
         host_state_snapshot
         on_exit "kill_procs_under '$BOOT_TREE'"
         sc_bg boot "$(boot_userns_opts)" -M "$(boot_machine_name)" "$@" "$BOOT_TREE"
-        until grep -qx 'boot 1' "$BOOT_TREE$BOOT_RECORDS/events" 2>/dev/null; do
-                if ! kill -0 "$BG_PID" 2>/dev/null || grep -q '^State:.*Z' "/proc/$BG_PID/status" 2>/dev/null; then
+        wait_for_boot 1
+}
+
+# Waits until the probe has recorded boot N of the background syscon's guest.
+wait_for_boot() { # N
+        local deadline=$((SECONDS + BOOT_UP_BOUND))
+        until grep -qx "boot $1" "$BOOT_TREE$BOOT_RECORDS/events" 2>/dev/null; do
+                if ! is_running "$BG_PID"; then
                         wait_pid "$BG_PID" 1
                         bg_output_to_out
-                        fail "syscon exited (status $RC) before the guest came up"
+                        fail "syscon exited (status $RC) before the guest came up (boot $1)"
                 fi
                 if [ "$SECONDS" -ge "$deadline" ]; then
                         bg_output_to_out
-                        fail "the guest did not come up (no boot record) within $BOOT_UP_BOUND s"
+                        fail "the guest did not come up (no record of boot $1) within $BOOT_UP_BOUND s"
                 fi
                 sleep 0.1
         done
@@ -437,6 +442,50 @@ t_boot_second_sigterm_kills() {
 register_boot t_boot_second_sigterm_kills \
         "boot: a second SIGTERM kills a guest whose shutdown hangs within 5 s, non-zero status, nothing left" busybox
 
+# --- a reader that goes away ---------------------------------------------------------------------
+
+# `syscon boot T 2>&1 | head -1`: the reader takes the guest's first console line and goes. syscon
+# must carry on without it (its writes to the pipe fail, SIGPIPE must not kill it): the guest
+# reboots, which syscon logs to the gone reader, boots again and, on SIGTERM to syscon, goes through
+# its own shutdown; exit status 0, nothing left.
+boot_reader_gone() { # KIND
+        local reader
+        BOOT_USERNS=no
+        boot_tree "$1"
+        install_probe reboot wait
+        if [ "$1" = busybox ]; then
+                # busybox init says nothing on the console until the shutdown.
+                printf '#!/bin/sh\necho sit-console-line\n' >"$BOOT_TREE/etc/init.d/S01say"
+                chmod 0755 "$BOOT_TREE/etc/init.d/S01say"
+        fi
+        mkfifo "$T/pipe"
+        head -n 1 "$T/pipe" >"$T/head-out" &
+        reader=$!
+        on_exit "kill -KILL $reader 2>/dev/null; wait $reader 2>/dev/null; true"
+        SC_BG_OUT=$T/pipe SC_BG_ERR=$T/pipe boot_bg --hostname="$BOOT_HOSTNAME"
+        wait_pid "$reader" 10 || fail "head -1 did not exit within 10 s of the boot"
+        expect_ne "$(cat "$T/head-out")" "" "the line head -1 read"
+        wait_for_boot 2
+        signal_boot_bg TERM "$BOOT_SHUTDOWN_BOUND"
+        expect_rc 0
+        expect_events "boot 1" "stop 1" "boot 2" "stop 2"
+        expect_boot_left_nothing
+}
+
+t_boot_busybox_reader_gone() {
+        boot_reader_gone busybox
+}
+register_slow t_boot_busybox_reader_gone \
+        "boot: busybox guest piped into head -1 (stdout and stderr) reboots, shuts down on SIGTERM, exit 0, nothing left" \
+        "$BOOT_TEST_SECONDS"
+
+t_boot_systemd_reader_gone() {
+        boot_reader_gone systemd
+}
+register_slow t_boot_systemd_reader_gone \
+        "boot: systemd guest piped into head -1 (stdout and stderr) reboots, shuts down on SIGTERM, exit 0, nothing left" \
+        "$BOOT_TEST_SECONDS" && boot_fixture_needed[systemd]=1
+
 # --- init lookup and refusals --------------------------------------------------------------------
 
 # An init that records its PID, arguments and $container in /sit-init.out, then exits CODE.
@@ -471,6 +520,21 @@ t_boot_init_lookup() {
         expect_boot_left_nothing
 }
 register t_boot_init_lookup "boot: init is /usr/lib/systemd/systemd, then /lib/systemd/systemd, then /sbin/init; --init=PATH and INIT-ARGS"
+
+# syscon ignores SIGPIPE (a reader of its output may go away), and so may its caller: the init it
+# boots must start with every signal at its default, as it does with syscon-init.
+t_boot_init_signals_clean() {
+        BOOT_USERNS=no
+        boot_tree busybox
+        trap '' PIPE USR1
+        boot_fg --init="$HELPER_IN_TREE" -- signals
+        expect_rc 0
+        tr -d '\r' <"$T/out" >"$T/signals"
+        expect_eq "$(kv blocked "$T/signals")" 0000000000000000 "the init's blocked signal mask"
+        expect_eq "$(kv ignored "$T/signals")" 0000000000000000 "the init's ignored signal mask"
+        expect_boot_left_nothing
+}
+register t_boot_init_signals_clean "boot: the init starts with no signal blocked or ignored (not SIGPIPE, which syscon ignores)"
 
 t_boot_refusals() {
         local what listing

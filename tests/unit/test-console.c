@@ -23,6 +23,7 @@
 
 #define USEC_PER_MSEC 1000ULL
 #define DEADLINE_USEC (10ULL * 1000ULL * USEC_PER_MSEC)
+#define DRAIN_LIMIT_USEC (CONSOLE_DRAIN_TIMEOUT_SEC * 1000ULL * USEC_PER_MSEC)
 
 /* Two ptys: the container's console (the master goes to the console, the test plays the container
  * on the slave) and the caller's terminal (the console gets the slave as stdin/stdout, the test
@@ -590,14 +591,71 @@ static void test_drain_waits_for_output(void **state) {
 
         screen = (struct screen) { .fd = f->term_master, .want = prefill + total };
         assert_int_equal(pthread_create(&reader, NULL, read_screen, &screen), 0);
-        alarm(30); /* the drain may wait for the screen forever: fail instead */
         console_drain(f->console);
-        alarm(0);
         assert_int_equal(pthread_join(reader, NULL), 0);
 
         assert_int_equal(screen.got, prefill + total);
         assert_memory_equal(screen.data, filler, prefill);
         assert_memory_equal(screen.data + prefill, sent, total);
+}
+
+/* A pipe to a reader that stopped reading: full, with more in the console's buffer and the pty
+ * behind it. Returns the pipe's read end; the console has the write end. */
+static int stalled_pipe_console(struct fixture *f) {
+        static uint8_t filler[64 * 1024];
+        size_t n, total = 0;
+        int out[2];
+
+        assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+        new_console(f, f->term_slave, out[1], CONSOLE_READ_ONLY);
+        /* The console made the pipe non-blocking, so this stops when it is full. */
+        assert_true(write_until_full(out[1], filler, sizeof filler) > 0);
+        close(out[1]);
+        do {
+                n = write_until_full(f->pty_slave, filler, sizeof filler);
+                total += n;
+                run_until_idle(f);
+        } while (n > 0);
+        assert_true(total > 16 * 1024);
+        f->pty_slave = safe_close(f->pty_slave);
+        return out[0];
+}
+
+static void test_drain_gives_up_on_stalled_output(void **state) {
+        struct fixture *f = *state;
+        int reader = stalled_pipe_console(f);
+        uint64_t start = now_usec(), took;
+
+        alarm(3 * CONSOLE_DRAIN_TIMEOUT_SEC); /* rather than hanging, if the drain never gives up */
+        console_drain(f->console);
+        alarm(0);
+        took = now_usec() - start;
+        /* It waited for the output, as long as the limit says and not much longer. */
+        assert_true(took >= DRAIN_LIMIT_USEC);
+        assert_true(took < DRAIN_LIMIT_USEC + 2000 * USEC_PER_MSEC);
+        close(reader);
+}
+
+static void *close_after_300ms(void *userdata) {
+        sleep_msec(300);
+        close(*(int *) userdata);
+        return NULL;
+}
+
+/* The reader goes away while the drain waits for it: the wait ends there, without writing into
+ * the dead pipe (SIGPIPE would end this test program). */
+static void test_drain_reader_gone_while_waiting(void **state) {
+        struct fixture *f = *state;
+        int reader = stalled_pipe_console(f);
+        uint64_t start = now_usec();
+        pthread_t closer;
+
+        assert_int_equal(pthread_create(&closer, NULL, close_after_300ms, &reader), 0);
+        alarm(3 * CONSOLE_DRAIN_TIMEOUT_SEC);
+        console_drain(f->console);
+        alarm(0);
+        assert_int_equal(pthread_join(closer, NULL), 0);
+        assert_true(now_usec() - start < 2000 * USEC_PER_MSEC);
 }
 
 int main(void) {
@@ -620,6 +678,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_drain, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_drain_to_file, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_drain_waits_for_output, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_drain_gives_up_on_stalled_output, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_drain_reader_gone_while_waiting, setup, teardown),
         };
         sigset_t mask;
 
