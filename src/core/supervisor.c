@@ -12,10 +12,19 @@
 static const int stop_signals[] = { SIGTERM, SIGINT };
 static const int forwarded_signals[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
+/* timeout(1) and other process managers signal syscon and then its whole process group: two copies
+ * of one request, microseconds apart. A copy from the same sender within this is not a second. */
+#define STOP_REPEAT_WINDOW_USEC (200 * 1000)
+
 struct supervisor {
         struct container *container;
         int kill_signal;
         unsigned stop_requests;
+        struct {
+                uint32_t signo;
+                uint32_t sender;
+                uint64_t usec;
+        } last_stop;
         siginfo_t exit_info;
         struct console *console;
 };
@@ -37,9 +46,27 @@ int supervisor_prepare_signals(void) {
         return 0;
 }
 
+static bool is_copy_of_last_stop(struct supervisor *sv, sd_event *e, const struct signalfd_siginfo *si) {
+        uint64_t now = 0;
+        bool copy;
+
+        (void) sd_event_now(e, CLOCK_MONOTONIC, &now);
+        copy = sv->stop_requests > 0 && si->ssi_signo == sv->last_stop.signo &&
+                si->ssi_pid == sv->last_stop.sender && now - sv->last_stop.usec < STOP_REPEAT_WINDOW_USEC;
+        sv->last_stop.signo = si->ssi_signo;
+        sv->last_stop.sender = si->ssi_pid;
+        sv->last_stop.usec = now;
+        return copy;
+}
+
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         struct supervisor *sv = userdata;
 
+        if (is_copy_of_last_stop(sv, sd_event_source_get_event(s), si)) {
+                log_debug("Signal %u from PID %u again at once: the same stop request.", si->ssi_signo,
+                          si->ssi_pid);
+                return 0;
+        }
         /* The first request asks the container to stop cleanly; a second one insists. */
         int sig = sv->stop_requests++ == 0 ? sv->kill_signal : SIGKILL;
         int r = container_signal(sv->container, sig);

@@ -55,6 +55,26 @@ t_second_sigterm_kills() {
 }
 register t_second_sigterm_kills "a COMMAND that ignores SIGTERM dies on the second SIGTERM to syscon; nothing is left"
 
+# timeout(1) passes a SIGTERM on to syscon and then to its own process group, syscon included: one
+# request that arrives twice, microseconds apart. It must stop the container cleanly, never escalate
+# to SIGKILL (137). The race loses about one run in six without the fix, so it is tried a dozen times.
+t_timeout_sigterm_is_one_request() {
+        local i tpid rc
+        for i in $(seq 12); do
+                : >"$T/out-$i"
+                timeout 30 "$SYSCON" run -q "$BASE_TREE" /bin/sh -c \
+                        'trap "exit 7" TERM; echo up; while :; do sleep 0.1; done' >"$T/out-$i" 2>"$T/err-$i" &
+                tpid=$!
+                wait_for_line "$T/out-$i" '^up$' 10 || fail "run $i: the command did not start: $(cat "$T/err-$i")"
+                kill -TERM "$tpid"
+                rc=0
+                wait "$tpid" || rc=$?
+                [ "$rc" = 7 ] || fail "run $i: exit status $rc under timeout(1), want 7 (the command's trap); stderr: $(cat "$T/err-$i")"
+        done
+        expect_eq "$(procs_of_syscon)" "" "syscon processes"
+}
+register t_timeout_sigterm_is_one_request "a SIGTERM to timeout(1), which signals syscon and then its process group, stops the container cleanly (12 runs)"
+
 t_pid1_forwards_signals() {
         local sig num
         for sig in HUP:1 QUIT:3 USR1:10 USR2:12 WINCH:28 TERM:15 INT:2; do
