@@ -37,6 +37,10 @@ static int resolve_user(const struct config *c, const struct container_spec *spe
         if (r == -ESRCH)
                 return log_error_errno(r, "User %s not found in %s/etc/passwd: give a user of the "
                                        "tree, or a numeric UID.", c->user, spec->rootfs);
+        if (r == -EFBIG)
+                return log_error_errno(r, "%s/etc/passwd is larger than syscon reads (4 MiB), so user %s "
+                                       "cannot be looked up in it: give a numeric UID.", spec->rootfs,
+                                       c->user);
         if (r < 0)
                 return log_error_errno(r, "Invalid --user=%s: %m. Give a user name of the tree or "
                                        "a numeric UID below 4294967295.", c->user);

@@ -99,3 +99,17 @@ t_probe_messages_never_echo_raw_bytes() {
         fi
 }
 register t_probe_messages_never_echo_raw_bytes "probe: messages show control bytes escaped and never quote a file given as a profile"
+
+t_probe_passwd_too_large() {
+        local tree
+        new_tree probe-passwd-large
+        tree=$NEW_TREE
+        head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' '#' >>"$tree/etc/passwd"
+        in_tree "$tree" --user=user -- uid
+        expect_launcher_error "larger than"
+        grep -q "Invalid --user" "$T/err" && fail "a passwd too large to read is blamed on --user"
+        # Root needs no lookup by name: a run without --user still starts.
+        observe "$tree" -- uid
+        expect_eq "$(kv uid)" 0 "uid inside without --user"
+}
+register t_probe_passwd_too_large "probe: an /etc/passwd over 4 MiB is named as such, not as a bad --user"
