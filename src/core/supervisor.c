@@ -13,7 +13,10 @@ static const int stop_signals[] = { SIGTERM, SIGINT };
 static const int forwarded_signals[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
 /* timeout(1) and other process managers signal syscon and then its whole process group: two copies
- * of one request, microseconds apart. A copy from the same sender within this is not a second. */
+ * of one request, microseconds apart. A copy from the same sender within this is not a second. The
+ * group's copy may come without its sender: the kernel clears si_pid for a receiver that cannot see
+ * the sender (the container's PID 1 is in the group too) in the one siginfo the whole group shares,
+ * so the receivers after it get 0 as well. */
 #define STOP_REPEAT_WINDOW_USEC (200 * 1000)
 
 struct supervisor {
@@ -48,15 +51,16 @@ int supervisor_prepare_signals(void) {
 
 static bool is_copy_of_last_stop(struct supervisor *sv, sd_event *e, const struct signalfd_siginfo *si) {
         uint64_t now = 0;
-        bool copy;
 
         (void) sd_event_now(e, CLOCK_MONOTONIC, &now);
-        copy = sv->stop_requests > 0 && si->ssi_signo == sv->last_stop.signo &&
-                si->ssi_pid == sv->last_stop.sender && now - sv->last_stop.usec < STOP_REPEAT_WINDOW_USEC;
+        if (sv->stop_requests > 0 && si->ssi_signo == sv->last_stop.signo &&
+            (si->ssi_pid == sv->last_stop.sender || si->ssi_pid == 0) &&
+            now - sv->last_stop.usec < STOP_REPEAT_WINDOW_USEC)
+                return true;
         sv->last_stop.signo = si->ssi_signo;
         sv->last_stop.sender = si->ssi_pid;
         sv->last_stop.usec = now;
-        return copy;
+        return false;
 }
 
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -69,6 +73,8 @@ static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         }
         /* The first request asks the container to stop cleanly; a second one insists. */
         int sig = sv->stop_requests++ == 0 ? sv->kill_signal : SIGKILL;
+        log_debug("Stop request %u (signal %u from PID %u): sending signal %d to the container.",
+                  sv->stop_requests, si->ssi_signo, si->ssi_pid, sig);
         int r = container_signal(sv->container, sig);
         if (r < 0 && r != -ESRCH)
                 log_warning_errno(r, "Failed to send signal %d to the container: %m", sig);
