@@ -163,7 +163,7 @@ run_one() { # FUNCTION DESCRIPTION SECONDS
                 trap 'exit 143' TERM
                 "$fn"
                 exit 0 # a failed assertion exits on its own; what the last command returned does not count
-        ) </dev/null >"$log" 2>&1 &
+        ) </dev/null >>"$log" 2>&1 & # appending, as the TIMEOUT line below does: neither overwrites the other
         pid=$!
         current_test=$pid
         sleep "$limit" &
