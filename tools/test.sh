@@ -2,8 +2,9 @@
 # The whole test suite, as CI runs it: installs dependencies, builds with gcc and clang (-Werror),
 # with ASan/UBSan and as the static release build, runs the unit tests on every build and the
 # privileged integration suite on the gcc, sanitizer and release builds, then the test-host tier
-# (tests/vm: integration tests in a QEMU VM with systemd on pure cgroup v2) on the gcc build. Needs
-# root for the integration suite and the tier. Build dirs go to $SYSCON_BUILD_ROOT (default: build/
+# (tests/vm: integration tests in a QEMU VM with systemd on pure cgroup v2) on the gcc build, and its
+# cgroup, boot and seccomp tests on the release build. Needs root for the integration suite and the
+# tier. Build dirs go to $SYSCON_BUILD_ROOT (default: build/
 # in the source tree).
 set -euo pipefail
 
@@ -43,13 +44,17 @@ run_suites clang unit
 run_suites asan unit integration
 run_suites release unit integration
 
-# Last: it takes minutes. run.sh bounds itself (20 min); the timeout here is the backstop.
+# Last: it takes minutes. run.sh bounds itself (20 min); the timeout here is the backstop. The
+# static release build once more under systemd on cgroup v2, where it talks to systemd over sd-bus.
 echo "=== vm: tests/vm/run.sh $out/gcc"
 timeout -k 30 1260 "$src/tests/vm/run.sh" "$out/gcc" | tee "$out/vm-tap.txt" || failed=1
+echo "=== vm: tests/vm/run.sh $out/release (cgroups, boot, seccomp)"
+timeout -k 30 1260 "$src/tests/vm/run.sh" "$out/release" '^t_cgroup_' '^t_boot_systemd_' '^t_seccomp_' |
+        tee "$out/vm-release-tap.txt" || failed=1
 
 # One closing line over every TAP result of every run.
 passed=0 fails=0 skipped=0
-for log in "$out"/{gcc,clang,asan,release}/meson-logs/testlog.txt "$out/vm-tap.txt"; do
+for log in "$out"/{gcc,clang,asan,release}/meson-logs/testlog.txt "$out"/vm{,-release}-tap.txt; do
         [ -f "$log" ] || continue
         p=$(grep -cE '^ok [0-9]+' "$log" || true)
         s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$log" || true)

@@ -56,7 +56,12 @@ WORK=$(mktemp -d "/tmp/syscon-it-$RUN_ID-XXXXXX") || bail "mktemp failed"
 BASE_TREE=$WORK/sitb-$RUN_ID
 mkdir "$WORK/trees" "$WORK/logs" "$WORK/snap" "$WORK/cwd" "$WORK/t"
 
+# The traps below are this shell's alone. bash (5.2) runs them in a child it has forked for a command
+# but not yet exec'd, should SIGTERM reach the child in that window: the EXIT trap first of all,
+# which removed WORK under the running suite when the watchdog of a test that had just ended got
+# its SIGTERM too early (t_runner_child_keeps_work).
 cleanup_work() {
+        [ "$BASHPID" = "$$" ] || return 0
         # Only unmount what lives under WORK (a failed test may have left a mount), deepest first.
         local mp
         awk -v w="$WORK" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
@@ -67,7 +72,11 @@ trap cleanup_work EXIT
 # Interrupted (Ctrl-C, meson's timeout): stop the running test, whose traps clean up, then leave.
 current_test= current_watchdog=
 abort() {
-        [ -z "$current_watchdog" ] || kill "$current_watchdog" 2>/dev/null
+        [ "$BASHPID" = "$$" ] || exit 143
+        if [ -n "$current_watchdog" ]; then
+                kill -KILL "$current_watchdog" 2>/dev/null
+                wait "$current_watchdog" 2>/dev/null
+        fi
         [ -z "$current_test" ] || kill_descendants "$current_test"
         exit 130
 }
@@ -154,7 +163,7 @@ run_one() { # FUNCTION DESCRIPTION SECONDS
                 trap 'exit 143' TERM
                 "$fn"
                 exit 0 # a failed assertion exits on its own; what the last command returned does not count
-        ) </dev/null >"$log" 2>&1 &
+        ) </dev/null >>"$log" 2>&1 & # appending, as the TIMEOUT line below does: neither overwrites the other
         pid=$!
         current_test=$pid
         sleep "$limit" &
@@ -163,7 +172,10 @@ run_one() { # FUNCTION DESCRIPTION SECONDS
         wait -n -p finished "$pid" "$watchdog"
         rc=$?
         if [ "$finished" = "$pid" ]; then
-                kill "$watchdog"
+                # SIGKILL, which no trap sees: a quick test ends before its watchdog has become
+                # sleep, and a SIGTERM in that window ran this shell's EXIT trap in the watchdog,
+                # or got lost there, so that sleep ran and this wait took the test's whole limit.
+                kill -KILL "$watchdog"
                 wait "$watchdog" 2>/dev/null
         else
                 echo "TIMEOUT: the test ran longer than ${limit}s" >>"$log"
