@@ -29,18 +29,30 @@ int rootfs_open(int root_fd, const char *path, int flags) {
         return openat2_in_root(root_fd, path, flags);
 }
 
-int rootfs_open_regular(int root_fd, const char *path) {
-        /* O_NONBLOCK: opening a FIFO put in the file's place must not hang the launcher. */
-        _cleanup_close_ int fd = openat2_in_root(root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+static int open_regular(int root_fd, const char *path, int flags, bool executable) {
+        _cleanup_close_ int fd = openat2_in_root(root_fd, path, flags);
         struct stat st;
 
         if (fd < 0)
                 return fd;
         if (fstat(fd, &st) < 0)
                 return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
+        if (executable && !(st.st_mode & 0111))
+                return -EACCES;
         return TAKE_FD(fd);
+}
+
+int rootfs_open_regular(int root_fd, const char *path) {
+        /* O_NONBLOCK: opening a FIFO put in the file's place must not hang the launcher. */
+        return open_regular(root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, false);
+}
+
+int rootfs_open_executable(int root_fd, const char *path) {
+        return open_regular(root_fd, path, O_PATH, true);
 }
 
 static int check_target(int fd, enum rootfs_target_kind kind) {

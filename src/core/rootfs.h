@@ -29,5 +29,8 @@ int rootfs_check_target(int root_fd, const char *path, enum rootfs_target_kind k
 int rootfs_open(int root_fd, const char *path, int flags);
 
 /* Opens an existing regular file inside the tree for reading, its symlinks resolved inside the tree;
- * -EBADFD when it is anything else (a FIFO, a device, a directory), without blocking on it. */
+ * -EISDIR for a directory, -EBADFD for anything else (a FIFO, a device), without blocking on it. */
 int rootfs_open_regular(int root_fd, const char *path);
+
+/* The same as an O_PATH fd, for a file to execute: -EACCES when no execute bit is set. */
+int rootfs_open_executable(int root_fd, const char *path);

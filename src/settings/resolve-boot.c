@@ -25,28 +25,16 @@ static const char *const init_candidates[] = {
         "/sbin/init",
 };
 
-/* An executable regular file at `path` inside the tree, its symlinks resolved inside it. */
-static int open_executable(int rootfs_fd, const char *path) {
-        _cleanup_close_ int fd = rootfs_open(rootfs_fd, path, O_PATH);
-        struct stat st;
-
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EISDIR;
-        if (!(st.st_mode & 0111))
-                return -EACCES;
-        return TAKE_FD(fd);
-}
-
 static int find_init(const struct config *c, const struct container_spec *spec, const char **ret_path,
                      int *ret_fd) {
         int fd;
 
         if (c->init) {
-                fd = open_executable(spec->rootfs_fd, c->init);
+                fd = rootfs_open_executable(spec->rootfs_fd, c->init);
+                if (fd == -EBADFD)
+                        return log_error_errno(fd, "Cannot boot %s with --init=%s: not a regular file "
+                                               "inside the tree. Give the path of an executable inside "
+                                               "the tree.", spec->rootfs, c->init);
                 if (fd < 0)
                         return log_error_errno(fd, "Cannot boot %s with --init=%s: %m inside the tree. "
                                                "Give the path of an executable inside the tree.",
@@ -56,7 +44,7 @@ static int find_init(const struct config *c, const struct container_spec *spec, 
                 return 0;
         }
         for (size_t i = 0; i < ELEMENTSOF(init_candidates); i++) {
-                fd = open_executable(spec->rootfs_fd, init_candidates[i]);
+                fd = rootfs_open_executable(spec->rootfs_fd, init_candidates[i]);
                 if (fd >= 0) {
                         *ret_path = init_candidates[i];
                         *ret_fd = fd;

@@ -25,7 +25,7 @@ static int resolve_user(const struct config *c, const struct container_spec *spe
                         user_identity_root(ret);
                 return 0;
         }
-        if (fd == -EBADFD)
+        if (fd == -EBADFD || fd == -EISDIR)
                 return log_error_errno(fd, "%s/etc/passwd is not a regular file, so user %s cannot be "
                                        "looked up in it: replace it with a file, or give a numeric "
                                        "UID.", spec->rootfs, c->user);
